@@ -1,0 +1,56 @@
+/// One grantable right: a menu (`.view`) or an action on it.
+///
+/// The catalogue is data: roles store the keys as strings, the web
+/// navigation is built from them, and every API route names one.
+public struct Permission: Hashable, Sendable, Codable, CustomStringConvertible {
+    public let key: String
+    /// Menu group as in the product manual (组织机构 = `org`, 数据配置 = `settings`, …).
+    public let group: String
+    /// `true` for the permission that shows a menu entry.
+    public let menu: Bool
+
+    public init(_ key: String, group: String, menu: Bool = false) {
+        self.key = key
+        self.group = group
+        self.menu = menu
+    }
+
+    public var description: String { key }
+}
+
+extension Permission {
+    private static func crud(_ base: String, group: String) -> [Permission] {
+        [
+            Permission("\(base).view", group: group, menu: true),
+            Permission("\(base).create", group: group),
+            Permission("\(base).update", group: group),
+            Permission("\(base).delete", group: group),
+        ]
+    }
+
+    public static let departments = crud("org.departments", group: "org")
+    public static let roles = crud("org.roles", group: "org")
+    public static let users = crud("org.users", group: "org")
+    public static let logoUpdate = Permission("org.logo.update", group: "org", menu: true)
+    public static let customerFields = crud("settings.customerFields", group: "settings")
+    public static let followUpStatuses = crud("settings.followUpStatuses", group: "settings")
+    public static let auditView = Permission("system.audit.view", group: "system", menu: true)
+
+    /// Every permission the product knows, in menu order.
+    public static let catalogue: [Permission] =
+        departments + roles + users + [logoUpdate] + customerFields + followUpStatuses + [auditView]
+
+    public static let allKeys: Set<String> = Set(catalogue.map(\.key))
+
+    public static func named(_ key: String) -> Permission? { catalogue.first { $0.key == key } }
+}
+
+/// The four actions of a CRUD resource, for routes that name their permission.
+public enum CRUDAction: String, Sendable { case view, create, update, delete }
+
+extension Array where Element == Permission {
+    /// The permission of `action` among a resource's CRUD set.
+    public func permission(_ action: CRUDAction) -> Permission {
+        first { $0.key.hasSuffix(".\(action.rawValue)") }!
+    }
+}

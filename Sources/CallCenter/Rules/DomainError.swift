@@ -1,0 +1,40 @@
+/// A business rule said no. The web edge maps `kind` to an HTTP status and
+/// the CONTRACT.md error body; the domain never speaks HTTP.
+public struct DomainError: Error, Equatable, Sendable, CustomStringConvertible {
+    public enum Kind: Equatable, Sendable {
+        case invalid
+        case missing
+        case unauthenticated
+        case invalidCredentials
+        case forbidden
+        case outOfScope
+        case passwordChangeRequired
+        case notFound
+        case conflict
+        case departmentNotEmpty
+        case departmentCycle
+        case inUse
+        case protected
+        case tooManyAttempts(retryAfterSeconds: Int)
+    }
+
+    public var kind: Kind
+    public var message: String
+    public var field: String?
+
+    public init(_ kind: Kind, _ message: String, field: String? = nil) {
+        self.kind = kind
+        self.message = message
+        self.field = field
+    }
+
+    public var description: String { "\(kind): \(message)" + (field.map { " (\($0))" } ?? "") }
+
+    public static func invalid(_ field: String, _ message: String) -> DomainError {
+        DomainError(.invalid, message, field: field)
+    }
+
+    public static func notFound(_ what: String) -> DomainError {
+        DomainError(.notFound, "\(what) not found")
+    }
+}

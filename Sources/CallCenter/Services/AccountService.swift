@@ -1,0 +1,130 @@
+import Foundation
+
+/// Makes and digests session tokens; the digest is what storage keeps.
+public protocol SessionTokens: Sendable {
+    func newToken() -> String
+    func digest(_ token: String) -> String
+}
+
+public struct SessionPolicy: Sendable {
+    /// A session ends this long after login, whatever happens.
+    public var lifetime: TimeInterval = 12 * 3600
+    /// …and sooner when unused this long.
+    public var idleTimeout: TimeInterval = 2 * 3600
+
+    public init(lifetime: TimeInterval = 12 * 3600, idleTimeout: TimeInterval = 2 * 3600) {
+        self.lifetime = lifetime
+        self.idleTimeout = idleTimeout
+    }
+}
+
+/// Sign-in, sessions and password changes (用户登陆, 密码修改).
+public actor AccountService {
+    let repos: Repositories
+    let audit: AuditTrail
+    let hasher: any PasswordHasher
+    let tokens: any SessionTokens
+    let policy: SessionPolicy
+    let now: @Sendable () -> Date
+    private var throttle: LoginThrottle
+    /// A hash to verify against for unknown usernames, so that timing does
+    /// not tell which usernames exist.
+    private var decoyHash: String?
+
+    public init(
+        repos: Repositories, audit: AuditTrail, hasher: any PasswordHasher, tokens: any SessionTokens,
+        policy: SessionPolicy = SessionPolicy(), throttle: LoginThrottle = LoginThrottle(),
+        now: @escaping @Sendable () -> Date = Date.init
+    ) {
+        self.repos = repos
+        self.audit = audit
+        self.hasher = hasher
+        self.tokens = tokens
+        self.policy = policy
+        self.throttle = throttle
+        self.now = now
+    }
+
+    public struct SignedIn: Sendable {
+        public var token: String
+        public var expiresAt: Date
+        public var user: User
+    }
+
+    public func login(username: String, password: String, address: String) async throws -> SignedIn {
+        let at = now()
+        let userKey = "user:" + username.lowercased()
+        let addressKey = "address:" + address
+        if let wait = [throttle.waitTime(for: userKey, now: at), throttle.waitTime(for: addressKey, now: at)].compactMap({ $0 }).max() {
+            try await audit.record("auth.login_throttled", target: "user:\(username)", detail: "retry in \(wait)s", actor: nil, address: address, actorName: username)
+            throw DomainError(.tooManyAttempts(retryAfterSeconds: wait), "Too many failed sign-in attempts. Try again in \(wait) seconds.")
+        }
+        let user = try await repos.users.findByUsername(username)
+        let hash: String?
+        if let user { hash = try await repos.users.passwordHash(userId: user.id) } else { hash = nil }
+        let against: String
+        if let hash { against = hash } else { against = try await decoy() }
+        let ok = try await hasher.verify(password, hash: against)
+        guard ok, let user, hash != nil else {
+            throttle.recordFailure(for: userKey, now: at)
+            throttle.recordFailure(for: addressKey, now: at)
+            try await audit.record("auth.login_failed", target: "user:\(username)", actor: nil, address: address, actorName: username)
+            throw DomainError(.invalidCredentials, "Wrong username or password.")
+        }
+        throttle.recordSuccess(for: userKey)
+        let token = tokens.newToken()
+        let session = Session(
+            tokenHash: tokens.digest(token), userId: user.id, createdAt: at,
+            expiresAt: at.addingTimeInterval(policy.lifetime), lastSeenAt: at, address: address
+        )
+        try await repos.sessions.create(session)
+        try await repos.sessions.deleteExpired(now: at, idle: .seconds(policy.idleTimeout))
+        try await audit.record("auth.login", target: "user:\(user.id)", actor: nil, address: address, actorName: user.username)
+        return SignedIn(token: token, expiresAt: session.expiresAt, user: user)
+    }
+
+    /// The principal behind a token, or `unauthenticated`.
+    public func authenticate(token: String) async throws -> Principal {
+        let digest = tokens.digest(token)
+        let at = now()
+        guard let session = try await repos.sessions.get(tokenHash: digest),
+            session.expiresAt > at,
+            at.timeIntervalSince(session.lastSeenAt) < policy.idleTimeout
+        else {
+            throw DomainError(.unauthenticated, "Your session has ended. Please sign in again.")
+        }
+        guard let user = try await repos.users.get(session.userId) else {
+            throw DomainError(.unauthenticated, "Your session has ended. Please sign in again.")
+        }
+        // Refresh the idle clock at most once a minute: most requests stay read-only.
+        if at.timeIntervalSince(session.lastSeenAt) > 60 {
+            try await repos.sessions.touch(tokenHash: digest, at: at)
+        }
+        return Principal(user: user, roles: try await repos.roles.get(ids: user.roleIds))
+    }
+
+    public func logout(token: String, actor: Actor) async throws {
+        try await repos.sessions.delete(tokenHash: tokens.digest(token))
+        try await audit.record("auth.logout", target: "user:\(actor.principal.userId)", actor: actor)
+    }
+
+    public func changePassword(current: String, new: String, actor: Actor) async throws {
+        let user = actor.principal.user
+        guard let hash = try await repos.users.passwordHash(userId: user.id),
+            try await hasher.verify(current, hash: hash)
+        else {
+            try await audit.record("auth.password_change_failed", target: "user:\(user.id)", actor: actor)
+            throw DomainError.invalid("currentPassword", "The current password is wrong.")
+        }
+        try Validate.newPassword(new, username: user.username, current: current)
+        try await repos.users.setPassword(userId: user.id, hash: try await hasher.hash(new), mustChange: false)
+        try await audit.record("auth.password_change", target: "user:\(user.id)", actor: actor)
+    }
+
+    private func decoy() async throws -> String {
+        if let decoyHash { return decoyHash }
+        let made = try await hasher.hash(TemporaryPassword.generate())
+        decoyHash = made
+        return made
+    }
+}

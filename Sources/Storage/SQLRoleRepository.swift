@@ -1,0 +1,62 @@
+import CallCenter
+import Foundation
+import SQLKit
+
+struct SQLRoleRepository: RoleRepository {
+    let db: any SQLDatabase
+    private static let columns = ["id", "name", "permissions", "data_scope", "builtin"]
+
+    func list(_ query: ListQuery) async throws -> Page<Role> {
+        let total = try await db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("roles")
+            .whereAnyContains(["name"], query.q).first()?.int("n") ?? 0
+        let rows = try await db.select().columns(Self.columns).from("roles").whereAnyContains(["name"], query.q)
+            .paged(query, sortable: ["name": "name", "dataScope": "data_scope", "id": "id"], defaultSort: "id").all()
+        return Page(items: try rows.map(Self.role), total: total)
+    }
+
+    func get(_ id: Int64) async throws -> Role? {
+        try await db.select().columns(Self.columns).from("roles").where("id", .equal, id).first().map(Self.role)
+    }
+
+    func get(ids: [Int64]) async throws -> [Role] {
+        guard !ids.isEmpty else { return [] }
+        return try await db.select().columns(Self.columns).from("roles").where("id", .in, ids).all().map(Self.role)
+    }
+
+    func findByName(_ name: String) async throws -> Role? {
+        try await db.select().columns(Self.columns).from("roles").where("name", .equal, name).first().map(Self.role)
+    }
+
+    func create(name: String, permissions: [String], dataScope: DataScope, builtin: Bool) async throws -> Role {
+        try await mappingConflicts(field: "name") {
+            let row = try await db.insert(into: "roles").columns("name", "permissions", "data_scope", "builtin")
+                .values(SQLBind(name), SQLBind(JSONColumn.encode(permissions)), SQLBind(dataScope.rawValue), SQLBind(builtin))
+                .returning("id").first()
+            guard let row else { throw DomainError(.invalid, "role was not stored") }
+            return Role(id: try row.int64("id"), name: name, permissions: permissions, dataScope: dataScope, builtin: builtin)
+        }
+    }
+
+    func update(_ role: Role) async throws {
+        try await mappingConflicts(field: "name") {
+            try await db.update("roles").set("name", to: role.name).set("permissions", to: JSONColumn.encode(role.permissions))
+                .set("data_scope", to: role.dataScope.rawValue).where("id", .equal, role.id).run()
+        }
+    }
+
+    func delete(_ id: Int64) async throws {
+        try await db.delete(from: "roles").where("id", .equal, id).run()
+    }
+
+    func userCount(roleId: Int64) async throws -> Int {
+        try await db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("user_roles")
+            .where("role_id", .equal, roleId).first()?.int("n") ?? 0
+    }
+
+    static func role(_ row: any SQLRow) throws -> Role {
+        Role(
+            id: try row.int64("id"), name: try row.string("name"), permissions: JSONColumn.decode(try row.string("permissions")),
+            dataScope: DataScope(rawValue: try row.string("data_scope")) ?? .self, builtin: try row.bool("builtin")
+        )
+    }
+}

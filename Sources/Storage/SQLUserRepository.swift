@@ -1,0 +1,131 @@
+import CallCenter
+import Foundation
+import SQLKit
+
+struct SQLUserRepository: UserRepository {
+    let db: any SQLDatabase
+    private static let columns = ["id", "username", "name", "department_id", "extension", "must_change_password", "is_admin", "created_at"]
+    private static let sortable = [
+        "id": "id", "username": "username_key", "name": "name", "extension": "extension",
+        "createdAt": "created_at", "departmentId": "department_id",
+    ]
+
+    func list(_ query: ListQuery, filter: UserFilter) async throws -> Page<User> {
+        func filtered(_ select: SQLSelectBuilder) -> SQLSelectBuilder {
+            var select = select.whereAnyContains(["username", "name", "extension"], query.q)
+            switch filter.visibility {
+            case .all: break
+            case .departments(let ids):
+                select = ids.isEmpty ? select.where(SQLLiteral.boolean(false)) : select.where("department_id", .in, Array(ids))
+            case .only(let id): select = select.where("id", .equal, id)
+            }
+            if let departmentId = filter.departmentId { select = select.where("department_id", .equal, departmentId) }
+            return select
+        }
+        let total = try await filtered(db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("users"))
+            .first()?.int("n") ?? 0
+        let rows = try await filtered(db.select().columns(Self.columns).from("users"))
+            .paged(query, sortable: Self.sortable, defaultSort: "id").all()
+        return Page(items: try await withRoles(rows.map(Self.user)), total: total)
+    }
+
+    func get(_ id: Int64) async throws -> User? {
+        guard let row = try await db.select().columns(Self.columns).from("users").where("id", .equal, id).first() else { return nil }
+        return try await withRoles([Self.user(row)]).first
+    }
+
+    func findByUsername(_ username: String) async throws -> User? {
+        guard let row = try await db.select().columns(Self.columns).from("users")
+            .where("username_key", .equal, username.lowercased()).first()
+        else { return nil }
+        return try await withRoles([Self.user(row)]).first
+    }
+
+    func findByExtension(_ ext: String) async throws -> User? {
+        guard let row = try await db.select().columns(Self.columns).from("users").where("extension", .equal, ext).first() else { return nil }
+        return try await withRoles([Self.user(row)]).first
+    }
+
+    func passwordHash(userId: Int64) async throws -> String? {
+        try await db.select().column("password_hash").from("users").where("id", .equal, userId).first()?.string("password_hash")
+    }
+
+    func create(_ user: NewUser, at: Date) async throws -> User {
+        try await mappingConflicts(field: "username") {
+            let row = try await db.insert(into: "users")
+                .columns("username", "username_key", "name", "department_id", "extension", "password_hash", "must_change_password", "is_admin", "created_at")
+                .values(
+                    SQLBind(user.username), SQLBind(user.username.lowercased()), SQLBind(user.name), SQLBind(user.departmentId),
+                    SQLBind(user.extension), SQLBind(user.passwordHash), SQLBind(user.mustChangePassword), SQLBind(user.isAdmin),
+                    SQLBind(Timestamp.string(at))
+                )
+                .returning("id").first()
+            guard let row else { throw DomainError(.invalid, "user was not stored") }
+            let id = try row.int64("id")
+            try await setRoles(userId: id, roleIds: user.roleIds)
+            return User(
+                id: id, username: user.username, name: user.name, roleIds: user.roleIds.sorted(), departmentId: user.departmentId,
+                extension: user.extension, mustChangePassword: user.mustChangePassword, isAdmin: user.isAdmin, createdAt: at
+            )
+        }
+    }
+
+    func update(_ user: User) async throws {
+        try await mappingConflicts(field: "username") {
+            try await db.update("users").set("username", to: user.username).set("username_key", to: user.username.lowercased())
+                .set("name", to: user.name).set("department_id", to: user.departmentId).set("extension", to: user.extension)
+                .where("id", .equal, user.id).run()
+            try await setRoles(userId: user.id, roleIds: user.roleIds)
+        }
+    }
+
+    func setPassword(userId: Int64, hash: String, mustChange: Bool) async throws {
+        try await db.update("users").set("password_hash", to: hash).set("must_change_password", to: mustChange)
+            .where("id", .equal, userId).run()
+    }
+
+    func delete(_ id: Int64) async throws {
+        try await db.delete(from: "user_roles").where("user_id", .equal, id).run()
+        try await db.delete(from: "sessions").where("user_id", .equal, id).run()
+        try await db.delete(from: "users").where("id", .equal, id).run()
+    }
+
+    func count(inDepartment departmentId: Int64) async throws -> Int {
+        try await db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("users")
+            .where("department_id", .equal, departmentId).first()?.int("n") ?? 0
+    }
+
+    func count() async throws -> Int {
+        try await db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("users").first()?.int("n") ?? 0
+    }
+
+    private func setRoles(userId: Int64, roleIds: [Int64]) async throws {
+        try await db.delete(from: "user_roles").where("user_id", .equal, userId).run()
+        guard !roleIds.isEmpty else { return }
+        var insert = db.insert(into: "user_roles").columns("user_id", "role_id")
+        for roleId in Set(roleIds).sorted() { insert = insert.values(SQLBind(userId), SQLBind(roleId)) }
+        try await insert.run()
+    }
+
+    /// Fills `roleIds` for a page of users with one query.
+    private func withRoles(_ users: [User]) async throws -> [User] {
+        guard !users.isEmpty else { return users }
+        let rows = try await db.select().columns("user_id", "role_id").from("user_roles")
+            .where("user_id", .in, users.map(\.id)).orderBy("role_id").all()
+        var roles: [Int64: [Int64]] = [:]
+        for row in rows { roles[try row.int64("user_id"), default: []].append(try row.int64("role_id")) }
+        return users.map { user in
+            var user = user
+            user.roleIds = roles[user.id] ?? []
+            return user
+        }
+    }
+
+    static func user(_ row: any SQLRow) throws -> User {
+        User(
+            id: try row.int64("id"), username: try row.string("username"), name: try row.string("name"), roleIds: [],
+            departmentId: try row.optionalInt64("department_id"), extension: try row.optionalString("extension"),
+            mustChangePassword: try row.bool("must_change_password"), isAdmin: try row.bool("is_admin"), createdAt: try row.date("created_at")
+        )
+    }
+}

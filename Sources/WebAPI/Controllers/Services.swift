@@ -1,0 +1,13 @@
+import CallCenter
+
+/// The domain services the routes call, built once in `WebApp.build`.
+struct Services: Sendable {
+    let repos: Repositories
+    let accounts: AccountService
+    let departments: DepartmentService
+    let roles: RoleService
+    let users: UserService
+    let settings: SettingsService
+    let audit: AuditTrail
+    let policy: SessionPolicy
+}

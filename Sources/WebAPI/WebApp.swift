@@ -1,0 +1,100 @@
+import CallCenter
+import Foundation
+import Hummingbird
+import Logging
+
+/// Everything the web edge needs from the outside.
+public struct WebAppConfiguration: Sendable {
+    public var repositories: Repositories
+    public var version: String
+    public var hasher: any PasswordHasher
+    public var sessionPolicy: SessionPolicy
+    public var loginThrottle: LoginThrottle
+    /// Where the web application's files are; `nil` uses the bundled copy
+    /// (or `HOTLINE_PUBLIC_DIR`, for working on the UI without a rebuild).
+    public var publicDirectory: String?
+    public var metrics: HTTPMetrics
+    /// Whether the parts `/healthz` vouches for are up.
+    public var healthCheck: @Sendable () async -> Bool
+
+    public init(
+        repositories: Repositories, version: String, hasher: any PasswordHasher = BcryptHasher(),
+        sessionPolicy: SessionPolicy = SessionPolicy(), loginThrottle: LoginThrottle = LoginThrottle(),
+        publicDirectory: String? = nil, metrics: HTTPMetrics = HTTPMetrics(),
+        healthCheck: @escaping @Sendable () async -> Bool = { true }
+    ) {
+        self.repositories = repositories
+        self.version = version
+        self.hasher = hasher
+        self.sessionPolicy = sessionPolicy
+        self.loginThrottle = loginThrottle
+        self.publicDirectory = publicDirectory
+        self.metrics = metrics
+        self.healthCheck = healthCheck
+    }
+}
+
+public enum WebApp {
+    /// The router with every route, middleware and the static web app.
+    public static func buildRouter(_ config: WebAppConfiguration, logger: Logger) -> Router<AppRequestContext> {
+        buildRouterAndEndpoints(config, logger: logger).router
+    }
+
+    /// The router and the route table behind the OpenAPI document.
+    static func buildRouterAndEndpoints(_ config: WebAppConfiguration, logger: Logger) -> (router: Router<AppRequestContext>, endpoints: [Endpoint]) {
+        let repos = config.repositories
+        let audit = AuditTrail(repository: repos.audit)
+        let accounts = AccountService(
+            repos: repos, audit: audit, hasher: config.hasher, tokens: RandomSessionTokens(),
+            policy: config.sessionPolicy, throttle: config.loginThrottle
+        )
+        let services = Services(
+            repos: repos, accounts: accounts,
+            departments: DepartmentService(repos: repos, audit: audit),
+            roles: RoleService(repos: repos, audit: audit),
+            users: UserService(repos: repos, audit: audit, hasher: config.hasher),
+            settings: SettingsService(repos: repos, audit: audit),
+            audit: audit, policy: config.sessionPolicy
+        )
+
+        let router = Router(context: AppRequestContext.self)
+        router.add(middleware: MetricsMiddleware(metrics: config.metrics))
+        router.add(middleware: SecurityHeadersMiddleware())
+        router.add(middleware: ErrorMiddleware())
+        router.add(middleware: FileMiddleware(publicDirectory(config), searchForIndexHtml: true, logger: logger))
+
+        let table = RouteTable(router: router, accounts: accounts)
+        AuthController.register(on: table, services: services)
+        OrganizationController.register(on: table, services: services)
+        SettingsController.register(on: table, services: services)
+        LogoController.register(on: table, services: services)
+
+        let endpoints = table.endpoints
+        let document = OpenAPIDocument.build(endpoints: endpoints, version: config.version)
+        let version = config.version
+        router.get("/healthz") { _, _ -> Response in
+            let up = await config.healthCheck()
+            struct Body: Encodable {
+                let status: String
+                let version: String
+            }
+            return try .json(Body(status: up ? "ok" : "unavailable", version: version), status: up ? .ok : .serviceUnavailable)
+        }
+        router.get("/metrics") { _, _ -> Response in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: config.metrics.render()))
+            )
+        }
+        router.get("/api/openapi.json") { _, _ -> Response in
+            Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: document)))
+        }
+        return (router, endpoints)
+    }
+
+    static func publicDirectory(_ config: WebAppConfiguration) -> String {
+        if let directory = config.publicDirectory { return directory }
+        if let directory = ProcessInfo.processInfo.environment["HOTLINE_PUBLIC_DIR"], !directory.isEmpty { return directory }
+        return Bundle.module.bundleURL.appendingPathComponent("Public").path
+    }
+}
