@@ -67,11 +67,11 @@ extension APIError {
 
     /// Hummingbird's own errors (no route, body too large, …) in our body.
     init(_ error: HTTPError) {
-        switch error.status {
-        case .notFound: self.init(.notFound, code: "not_found", message: "No such resource")
-        case .contentTooLarge: self.init(.contentTooLarge, code: "payload_too_large", message: "The request body is too large")
-        case .methodNotAllowed: self.init(.methodNotAllowed, code: "method_not_allowed", message: "Method not allowed here")
-        case .unsupportedMediaType: self.init(.unsupportedMediaType, code: "unsupported_media_type", message: error.body ?? "Unsupported media type")
+        switch error.status.code {
+        case 404: self.init(.notFound, code: "not_found", message: "No such resource")
+        case 413: self.init(.contentTooLarge, code: "payload_too_large", message: "The request body is too large")
+        case 405: self.init(.methodNotAllowed, code: "method_not_allowed", message: "Method not allowed here")
+        case 415: self.init(.unsupportedMediaType, code: "unsupported_media_type", message: error.body ?? "Unsupported media type")
         default:
             let code = error.status.code < 500 ? "bad_request" : "internal"
             self.init(error.status, code: code, message: error.body ?? error.status.reasonPhrase)
@@ -92,7 +92,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as HTTPError {
             return try APIError(error).response(from: request, context: context)
         } catch let error as any HTTPResponseError where error.status.code < 500 {
-            return try APIError(error.status, code: "bad_request", message: error.status.reasonPhrase).response(from: request, context: context)
+            return try APIError(HTTPError(error.status)).response(from: request, context: context)
         } catch {
             context.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))", "http.path": "\(request.uri.path)"])
             return try APIError(.internalServerError, code: "internal", message: "Internal error; it has been logged.")

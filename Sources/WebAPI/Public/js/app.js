@@ -1,0 +1,164 @@
+// Boot, auth guard and routing between the login, the forced password
+// change and the signed-in layout.
+import { h, clear } from './dom.js';
+import { api, setApiHandlers, clearToken } from './api.js';
+import { t, onLangChange } from './i18n/index.js';
+import { currentPath, navigate, onRouteChange } from './router.js';
+import { session, can, loadMe, loadVersion, refreshLogo } from './state.js';
+import { findNavItem } from './nav.js';
+import { createLayout } from './components/layout.js';
+import { closeAllDialogs } from './components/dialog.js';
+import { toast } from './components/toast.js';
+import { emptyState, button } from './components/ui.js';
+
+import * as loginPage from './pages/login.js';
+import * as forcedPage from './pages/forced-password.js';
+import * as homePage from './pages/home.js';
+import * as departmentsPage from './pages/departments.js';
+import * as rolesPage from './pages/roles.js';
+import * as usersPage from './pages/users.js';
+import * as logoPage from './pages/logo.js';
+import * as passwordPage from './pages/password.js';
+import * as customerFieldsPage from './pages/customer-fields.js';
+import * as statusesPage from './pages/follow-up-statuses.js';
+import * as auditPage from './pages/audit.js';
+
+const PAGES = {
+  '/': homePage,
+  '/org/departments': departmentsPage,
+  '/org/roles': rolesPage,
+  '/org/users': usersPage,
+  '/org/logo': logoPage,
+  '/settings/password': passwordPage,
+  '/settings/customer-fields': customerFieldsPage,
+  '/settings/follow-up-statuses': statusesPage,
+  '/system/audit': auditPage,
+};
+
+const app = document.getElementById('app');
+let layout = null;
+let cleanup = null;
+let returnTo = null;
+
+function runCleanup() {
+  if (typeof cleanup === 'function') cleanup();
+  cleanup = null;
+}
+
+function resetLayout() {
+  if (layout) layout.dispose();
+  layout = null;
+}
+
+function mountStandalone(page, ctx) {
+  runCleanup();
+  resetLayout();
+  clear(app);
+  cleanup = page.render(app, ctx) || null;
+}
+
+async function logout() {
+  try { await api.post('/api/v1/auth/logout', undefined, { quiet: true }); } catch { /* already gone */ }
+  clearToken();
+  session.user = null;
+  returnTo = null;
+  closeAllDialogs();
+  resetLayout();
+  navigate('/login');
+}
+
+async function afterLogin() {
+  try {
+    await loadMe();
+  } catch (err) {
+    if (err.code !== 'password_change_required') throw err;
+  }
+  const target = session.user && session.user.mustChangePassword ? '/password-required' : (returnTo || '/');
+  returnTo = null;
+  resetLayout();
+  if (currentPath() === target) render(); else navigate(target);
+}
+
+async function afterPasswordChanged() {
+  await loadMe();
+  resetLayout();
+  navigate('/');
+}
+
+function render() {
+  const path = currentPath();
+  closeAllDialogs();
+  const user = session.user;
+  if (!user) {
+    if (path !== '/login') {
+      if (path !== '/password-required') returnTo = path;
+      navigate('/login', { replace: true });
+      return;
+    }
+    document.title = `${t('login.title')} - Hotline`;
+    mountStandalone(loginPage, { onLoggedIn: afterLogin });
+    return;
+  }
+  if (user.mustChangePassword) {
+    if (path !== '/password-required') { navigate('/password-required', { replace: true }); return; }
+    document.title = `${t('forced.title')} - Hotline`;
+    mountStandalone(forcedPage, { onDone: afterPasswordChanged, onLogout: logout });
+    return;
+  }
+  if (path === '/login' || path === '/password-required') { navigate('/', { replace: true }); return; }
+
+  runCleanup();
+  if (!layout) {
+    layout = createLayout({ onLogout: logout });
+    clear(app);
+    app.appendChild(layout.root);
+  }
+  const found = findNavItem(path);
+  layout.setActive(found);
+  clear(layout.content);
+  layout.content.scrollTop = 0;
+  const page = PAGES[path];
+  if (!page) {
+    document.title = `${t('notFound.title')} - Hotline`;
+    layout.content.appendChild(h('section', { class: 'card' }, emptyState(t('notFound.text'), button(t('nav.home'), { kind: 'primary', onClick: () => navigate('/') }), 'search')));
+    return;
+  }
+  if (found && !can(found.item.perm)) {
+    document.title = `${t('forbidden.title')} - Hotline`;
+    layout.content.appendChild(h('section', { class: 'card', testid: 'forbidden' }, emptyState(t('forbidden.text'), button(t('nav.home'), { kind: 'primary', onClick: () => navigate('/') }), 'lock')));
+    return;
+  }
+  document.title = `${found ? t(`nav.${found.item.id}`) : t('nav.home')} - Hotline`;
+  cleanup = page.render(layout.content, { navigate, refreshMe: loadMe }) || null;
+}
+
+async function boot() {
+  setApiHandlers({
+    unauthenticated() {
+      if (!session.user) return;
+      session.user = null;
+      clearToken();
+      returnTo = currentPath();
+      toast.info(t('auth.sessionExpired'));
+      resetLayout();
+      navigate('/login');
+    },
+    passwordChangeRequired() {
+      if (session.user) session.user.mustChangePassword = true;
+      resetLayout();
+      navigate('/password-required');
+    },
+  });
+  onLangChange(() => { resetLayout(); render(); });
+  onRouteChange(() => render());
+
+  const [me] = await Promise.allSettled([loadMe(), loadVersion(), refreshLogo()]);
+  if (me.status === 'rejected') {
+    session.user = me.reason && me.reason.code === 'password_change_required'
+      ? { username: '', mustChangePassword: true, permissions: [] }
+      : null;
+  }
+  render();
+}
+
+boot();

@@ -1,0 +1,341 @@
+// List page building block: search form, toolbar, selection, sortable
+// columns, paging (20/50/100), row actions, empty state.
+import { h, clear } from '../dom.js';
+import { icon } from './icons.js';
+import { button, linkButton, emptyState } from './ui.js';
+import { ApiError } from '../api.js';
+import { errorText } from '../errors.js';
+import { t } from '../i18n/index.js';
+import { formatNumber } from '../format.js';
+
+const PAGE_SIZES = [20, 50, 100];
+
+/**
+ * createTable({
+ *   title, testid, columns:[{key, title, render(row), sortable, sortKey, width, align, className}],
+ *   fetch({page, pageSize, sort, filters}) → {items,total},
+ *   search:[{name, label, type:'text'|'select', options, placeholder, width}],
+ *   toolbar:[Node], bulkActions:[{label, danger, onClick(rows)}], rowActions(row) → [{label, onClick, danger, testid}],
+ *   empty:{text, action:Node}, rowKey:'id', defaultSort, clientSort(items, sort)
+ * })
+ */
+export function createTable(options) {
+  const opts = { ...options, columns: options.columns.filter(Boolean) };
+  const rowKey = opts.rowKey || 'id';
+  const state = {
+    page: 1,
+    pageSize: PAGE_SIZES[0],
+    sort: opts.defaultSort || null,
+    filters: {},
+    items: [],
+    total: 0,
+    selected: new Map(),
+    loading: false,
+    error: null,
+    seq: 0,
+  };
+  const selectable = !!(opts.bulkActions && opts.bulkActions.length);
+
+  // ---- search form
+  let searchCard = null;
+  const searchInputs = {};
+  if (opts.search && opts.search.length) {
+    const fields = opts.search.map((s) => {
+      const id = `search-${s.name}`;
+      let control;
+      if (s.type === 'select') {
+        control = h('select', { id, class: 'input select', testid: `search-${s.name}` },
+          h('option', { value: '' }, s.placeholder || t('common.all')),
+          (typeof s.options === 'function' ? s.options() : s.options || []).map((o) => h('option', { value: String(o.value) }, o.label)));
+        control.addEventListener('change', () => applySearch());
+      } else {
+        control = h('input', { id, class: 'input', type: 'search', placeholder: s.placeholder || '', testid: `search-${s.name}`, spellcheck: 'false' });
+      }
+      searchInputs[s.name] = { control, def: s };
+      return h('div', { class: 'search-item', style: s.width ? { width: `${s.width}px` } : undefined },
+        h('label', { class: 'search-label', for: id }, s.label), control);
+    });
+    const form = h('form', { class: 'search-form', role: 'search', testid: `${opts.testid || 'table'}-search` },
+      fields,
+      h('div', { class: 'search-actions' },
+        button(t('common.search'), { kind: 'primary', type: 'submit', iconName: 'search', testid: 'search-submit' }),
+        button(t('common.reset'), { testid: 'search-reset', onClick: () => resetSearch() })));
+    form.addEventListener('submit', (e) => { e.preventDefault(); applySearch(); });
+    searchCard = h('section', { class: 'card search-card' }, form);
+  }
+
+  function readFilters() {
+    const f = {};
+    for (const [name, { control, def }] of Object.entries(searchInputs)) {
+      const v = control.value.trim();
+      if (v !== '') f[name] = def.valueType === 'number' ? Number(v) : v;
+    }
+    return f;
+  }
+  function applySearch() {
+    state.filters = readFilters();
+    state.page = 1;
+    load();
+  }
+  function resetSearch() {
+    for (const { control } of Object.values(searchInputs)) control.value = '';
+    applySearch();
+  }
+
+  // ---- toolbar
+  const bulkBar = h('div', { class: 'bulk-bar', hidden: true, testid: 'bulk-bar' });
+  const countLabel = h('span', { class: 'table-count muted' });
+  const toolbar = h('div', { class: 'table-toolbar' },
+    h('div', { class: 'table-toolbar-left' }, h('h2', { class: 'card-title' }, opts.title || ''), countLabel),
+    h('div', { class: 'table-toolbar-right' },
+      opts.toolbar || [],
+      button('', { iconName: 'reload', ariaLabel: t('common.refresh'), title: t('common.refresh'), kind: 'icon', onClick: () => load(), testid: 'table-reload' })));
+
+  // ---- table
+  const thead = h('thead');
+  const tbody = h('tbody');
+  const table = h('table', { class: 'data-table', testid: opts.testid });
+  table.append(thead, tbody);
+  const tableWrap = h('div', { class: 'table-wrap' }, table);
+  const pager = h('nav', { class: 'pager', 'aria-label': t('table.pagination') });
+
+  const tableCard = h('section', { class: 'card table-card' }, toolbar, bulkBar, tableWrap, pager);
+  const el = h('div', { class: 'table-page' }, searchCard, tableCard);
+
+  function headerCheckbox() {
+    const cb = h('input', { type: 'checkbox', class: 'checkbox', 'aria-label': t('table.selectAll'), testid: 'select-all' });
+    const keys = state.items.map((r) => r[rowKey]);
+    const n = keys.filter((k) => state.selected.has(k)).length;
+    cb.checked = n > 0 && n === keys.length;
+    cb.indeterminate = n > 0 && n < keys.length;
+    cb.disabled = !keys.length;
+    cb.addEventListener('change', () => {
+      for (const r of state.items) {
+        if (cb.checked) state.selected.set(r[rowKey], r); else state.selected.delete(r[rowKey]);
+      }
+      renderBody();
+      renderHead();
+      renderBulk();
+    });
+    return cb;
+  }
+
+  function renderHead() {
+    clear(thead);
+    const tr = h('tr');
+    if (selectable) tr.appendChild(h('th', { class: 'col-check' }, headerCheckbox()));
+    for (const col of opts.columns) {
+      const sortKey = col.sortKey || col.key;
+      let dir = null;
+      if (state.sort === sortKey) dir = 'ascending';
+      else if (state.sort === `-${sortKey}`) dir = 'descending';
+      const th = h('th', {
+        class: [col.align && `align-${col.align}`, col.sortable && 'sortable'], scope: 'col',
+        style: col.width ? { width: typeof col.width === 'number' ? `${col.width}px` : col.width } : undefined,
+        'aria-sort': col.sortable ? (dir || 'none') : undefined,
+      });
+      if (col.sortable) {
+        const btn = h('button', { type: 'button', class: 'th-sort', testid: `sort-${col.key}` },
+          h('span', null, col.title),
+          h('span', { class: ['sort-icons', dir === 'ascending' && 'asc', dir === 'descending' && 'desc'], 'aria-hidden': 'true' },
+            h('span', { class: 'sort-up' }), h('span', { class: 'sort-down' })));
+        btn.addEventListener('click', () => {
+          if (state.sort === sortKey) state.sort = `-${sortKey}`;
+          else if (state.sort === `-${sortKey}`) state.sort = opts.defaultSort && opts.defaultSort !== sortKey && opts.defaultSort !== `-${sortKey}` ? opts.defaultSort : null;
+          else state.sort = sortKey;
+          state.page = 1;
+          load();
+        });
+        th.appendChild(btn);
+      } else {
+        th.textContent = col.title;
+      }
+      tr.appendChild(th);
+    }
+    if (opts.rowActions) tr.appendChild(h('th', { class: 'col-actions', scope: 'col' }, t('table.actions')));
+    thead.appendChild(tr);
+  }
+
+  function colCount() {
+    return opts.columns.length + (selectable ? 1 : 0) + (opts.rowActions ? 1 : 0);
+  }
+
+  function renderBody() {
+    clear(tbody);
+    if (state.error) {
+      tbody.appendChild(h('tr', { class: 'row-empty' }, h('td', { colspan: colCount() },
+        h('div', { class: 'empty error', role: 'alert' }, icon('alert', 'empty-icon'), h('p', { class: 'empty-text' }, state.error),
+          button(t('common.retry'), { onClick: () => load() })))));
+      return;
+    }
+    if (!state.items.length) {
+      const filtered = Object.keys(state.filters).length > 0;
+      const e = filtered
+        ? emptyState(t('table.noMatch'), button(t('common.reset'), { onClick: () => resetSearch() }), 'search')
+        : emptyState(opts.empty?.text || t('table.empty'), opts.empty?.action ? opts.empty.action() : null);
+      tbody.appendChild(h('tr', { class: 'row-empty' }, h('td', { colspan: colCount() }, state.loading ? h('div', { class: 'empty' }) : e)));
+      return;
+    }
+    for (const row of state.items) {
+      const key = row[rowKey];
+      const tr = h('tr', { testid: 'row', dataset: { key: String(key) }, class: state.selected.has(key) ? 'selected' : null });
+      if (selectable) {
+        const cb = h('input', { type: 'checkbox', class: 'checkbox', checked: state.selected.has(key), 'aria-label': t('table.selectRow'), testid: 'row-select' });
+        cb.addEventListener('change', () => {
+          if (cb.checked) state.selected.set(key, row); else state.selected.delete(key);
+          tr.classList.toggle('selected', cb.checked);
+          renderHead();
+          renderBulk();
+        });
+        tr.appendChild(h('td', { class: 'col-check' }, cb));
+      }
+      for (const col of opts.columns) {
+        const v = col.render ? col.render(row) : row[col.key];
+        tr.appendChild(h('td', { class: [col.align && `align-${col.align}`, col.nowrap && 'nowrap', col.className], dataset: { col: col.key } },
+          v === null || v === undefined || v === '' ? h('span', { class: 'muted' }, '—') : v));
+      }
+      if (opts.rowActions) {
+        const acts = opts.rowActions(row).filter(Boolean);
+        const cell = h('td', { class: 'col-actions' });
+        acts.forEach((a, i) => {
+          if (i) cell.appendChild(h('span', { class: 'action-sep', 'aria-hidden': 'true' }));
+          cell.appendChild(linkButton(a.label, { danger: a.danger, testid: a.testid, onClick: () => a.onClick(row) }));
+        });
+        if (!acts.length) cell.appendChild(h('span', { class: 'muted' }, '—'));
+        tr.appendChild(cell);
+      }
+      tbody.appendChild(tr);
+    }
+  }
+
+  function renderBulk() {
+    const n = state.selected.size;
+    bulkBar.hidden = !selectable || n === 0;
+    if (bulkBar.hidden) return;
+    clear(bulkBar);
+    bulkBar.append(
+      icon('info', 'bulk-icon'),
+      h('span', null, t('table.selected', { n })),
+      linkButton(t('table.clearSelection'), { onClick: () => { state.selected.clear(); renderHead(); renderBody(); renderBulk(); } }),
+      h('span', { class: 'spacer' }),
+      (opts.bulkActions || []).map((a) => button(a.label, { kind: a.danger ? 'danger-ghost' : 'default', size: 'sm', testid: a.testid, onClick: () => a.onClick([...state.selected.values()]) })));
+  }
+
+  function pageButton(label, page, { disabled, current, aria } = {}) {
+    return h('button', {
+      type: 'button', class: ['page-btn', current && 'current'], disabled, 'aria-current': current ? 'page' : undefined,
+      'aria-label': aria || t('table.page', { n: page }), onclick: () => { state.page = page; load(); },
+    }, label);
+  }
+
+  function renderPager() {
+    clear(pager);
+    const pages = Math.max(1, Math.ceil(state.total / state.pageSize));
+    countLabel.textContent = t('table.total', { n: formatNumber(state.total) });
+    const list = h('div', { class: 'pager-pages' });
+    list.appendChild(pageButton(icon('chevronLeft'), state.page - 1, { disabled: state.page <= 1, aria: t('table.prev') }));
+    const nums = new Set([1, pages, state.page - 1, state.page, state.page + 1]);
+    let last = 0;
+    for (const n of [...nums].filter((x) => x >= 1 && x <= pages).sort((a, b) => a - b)) {
+      if (n - last > 1) list.appendChild(h('span', { class: 'page-gap', 'aria-hidden': 'true' }, '…'));
+      list.appendChild(pageButton(String(n), n, { current: n === state.page }));
+      last = n;
+    }
+    list.appendChild(pageButton(icon('chevronRight'), state.page + 1, { disabled: state.page >= pages, aria: t('table.next') }));
+    const size = h('select', { class: 'input select page-size', 'aria-label': t('table.pageSize'), testid: 'page-size' },
+      PAGE_SIZES.map((n) => h('option', { value: String(n), selected: n === state.pageSize }, t('table.perPage', { n }))));
+    size.addEventListener('change', () => { state.pageSize = Number(size.value); state.page = 1; load(); });
+    pager.append(h('span', { class: 'pager-total' }, t('table.total', { n: formatNumber(state.total) })), list, size);
+  }
+
+  async function load() {
+    const seq = ++state.seq;
+    state.loading = true;
+    tableCard.classList.add('loading');
+    try {
+      let res;
+      try {
+        res = await opts.fetch({ page: state.page, pageSize: state.pageSize, sort: state.sort, filters: state.filters });
+      } catch (err) {
+        // A server that cannot sort on this column: sort the page locally instead.
+        if (state.sort && err instanceof ApiError && err.code === 'invalid_query') {
+          res = await opts.fetch({ page: state.page, pageSize: state.pageSize, sort: null, filters: state.filters });
+          res = { ...res, items: localSort(res.items, state.sort) };
+        } else throw err;
+      }
+      if (seq !== state.seq) return;
+      state.items = (res && res.items) || [];
+      state.total = res && typeof res.total === 'number' ? res.total : state.items.length;
+      state.error = null;
+      if (!state.items.length && state.page > 1 && state.total > 0) {
+        state.page = Math.max(1, Math.ceil(state.total / state.pageSize));
+        load();
+        return;
+      }
+    } catch (err) {
+      if (seq !== state.seq) return;
+      state.items = [];
+      state.total = 0;
+      state.error = errorText(err);
+    } finally {
+      if (seq === state.seq) {
+        state.loading = false;
+        tableCard.classList.remove('loading');
+      }
+    }
+    // Keep only selected rows that are still present.
+    const present = new Set(state.items.map((r) => r[rowKey]));
+    for (const k of [...state.selected.keys()]) if (!present.has(k)) state.selected.delete(k);
+    renderHead();
+    renderBody();
+    renderBulk();
+    renderPager();
+  }
+
+  renderHead();
+  renderBody();
+  renderPager();
+
+  return {
+    el,
+    reload: (resetPage = false) => { if (resetPage) state.page = 1; return load(); },
+    clearSelection: () => { state.selected.clear(); renderBulk(); },
+    get items() { return state.items; },
+    setFilter(name, value) {
+      const s = searchInputs[name];
+      if (s) s.control.value = value == null ? '' : String(value);
+      state.filters = readFilters();
+    },
+    refreshSearchOptions(name, options) {
+      const s = searchInputs[name];
+      if (!s) return;
+      const v = s.control.value;
+      clear(s.control);
+      s.control.appendChild(h('option', { value: '' }, s.def.placeholder || t('common.all')));
+      for (const o of options) s.control.appendChild(h('option', { value: String(o.value) }, o.label));
+      s.control.value = v;
+    },
+  };
+}
+
+export function localSort(items, sort) {
+  if (!sort) return items;
+  const desc = sort.startsWith('-');
+  const key = desc ? sort.slice(1) : sort;
+  const coll = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+  return [...items].sort((a, b) => {
+    const x = a[key];
+    const y = b[key];
+    let r;
+    if (typeof x === 'number' && typeof y === 'number') r = x - y;
+    else r = coll.compare(x == null ? '' : String(x), y == null ? '' : String(y));
+    return desc ? -r : r;
+  });
+}
+
+/** Paging + search + sort over an in-memory list (for small, fully loaded lists). */
+export function pageLocally(items, { page, pageSize, sort }, match) {
+  const filtered = match ? items.filter(match) : items;
+  const sorted = localSort(filtered, sort);
+  return { items: sorted.slice((page - 1) * pageSize, page * pageSize), total: sorted.length };
+}

@@ -1,0 +1,37 @@
+// The menu: groups and items as in the product manual. `perm` null = everyone.
+import { can } from './state.js';
+
+export const NAV = [
+  {
+    id: 'org', icon: 'org', items: [
+      { id: 'org.departments', path: '/org/departments', perm: 'org.departments.view', icon: 'tree' },
+      { id: 'org.roles', path: '/org/roles', perm: 'org.roles.view', icon: 'shield' },
+      { id: 'org.users', path: '/org/users', perm: 'org.users.view', icon: 'users' },
+      { id: 'org.logo', path: '/org/logo', perm: 'org.logo.update', icon: 'image' },
+    ],
+  },
+  {
+    id: 'settings', icon: 'settings', items: [
+      { id: 'settings.password', path: '/settings/password', perm: null, icon: 'lock' },
+      { id: 'settings.customerFields', path: '/settings/customer-fields', perm: 'settings.customerFields.view', icon: 'fields' },
+      { id: 'settings.followUpStatuses', path: '/settings/follow-up-statuses', perm: 'settings.followUpStatuses.view', icon: 'tag' },
+    ],
+  },
+  {
+    id: 'system', icon: 'tool', items: [
+      { id: 'system.audit', path: '/system/audit', perm: 'system.audit.view', icon: 'audit' },
+    ],
+  },
+];
+
+/** Groups with only the items the user may open; empty groups are dropped. */
+export function visibleNav() {
+  return NAV.map((g) => ({ ...g, items: g.items.filter((i) => can(i.perm)) })).filter((g) => g.items.length);
+}
+
+export function findNavItem(path) {
+  for (const g of NAV) {
+    for (const i of g.items) if (i.path === path) return { group: g, item: i };
+  }
+  return null;
+}
