@@ -19,7 +19,9 @@ struct SQLUserRepository: UserRepository {
                 select = ids.isEmpty ? select.where(SQLLiteral.boolean(false)) : select.where("department_id", .in, Array(ids))
             case .only(let id): select = select.where("id", .equal, id)
             }
-            if let departmentId = filter.departmentId { select = select.where("department_id", .equal, departmentId) }
+            if let ids = filter.departmentIds {
+                select = ids.isEmpty ? select.where(SQLLiteral.boolean(false)) : select.where("department_id", .in, Array(ids))
+            }
             return select
         }
         let total = try await filtered(db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("users"))

@@ -63,8 +63,8 @@ extension SQLSelectBuilder {
         })
     }
 
-    func paged(_ query: ListQuery, sortable: [String: String], defaultSort: String) -> Self {
-        let column = query.sort.flatMap { sortable[$0] } ?? defaultSort
+    func paged(_ query: ListQuery, sortable: [String: String], defaultSort: String) throws -> Self {
+        let column = try query.sortColumn(in: sortable) ?? defaultSort
         return self.orderBy(column, query.descending ? .descending : .ascending)
             .orderBy("id", .ascending)
             .limit(query.pageSize)

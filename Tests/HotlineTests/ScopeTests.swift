@@ -96,6 +96,13 @@ import Testing
 
             let all = try await client.call(.get, "/api/v1/users?pageSize=100", token: w.admin)
             #expect(all.json["total"] as? Int == 4)
+
+            // A department filter covers the departments below it.
+            let sales = try await client.call(.get, "/api/v1/users?departmentId=\(w.sales)&sort=-username", token: w.admin)
+            #expect(sales.items.compactMap { $0["username"] as? String } == ["lead", "agent1"])
+            let pageTwo = try await client.call(.get, "/api/v1/departments?pageSize=2&page=2&sort=name", token: w.admin)
+            #expect(pageTwo.json["total"] as? Int == 4)
+            #expect(pageTwo.items.count == 2)
         }
     }
 

@@ -28,11 +28,12 @@ public enum UserVisibility: Sendable, Equatable {
 
 public struct UserFilter: Sendable, Equatable {
     public var visibility: UserVisibility
-    public var departmentId: Int64?
+    /// Only users in these departments (a chosen department and those below it).
+    public var departmentIds: Set<Int64>?
 
-    public init(visibility: UserVisibility, departmentId: Int64? = nil) {
+    public init(visibility: UserVisibility, departmentIds: Set<Int64>? = nil) {
         self.visibility = visibility
-        self.departmentId = departmentId
+        self.departmentIds = departmentIds
     }
 }
 

@@ -3,6 +3,8 @@
 public struct DomainError: Error, Equatable, Sendable, CustomStringConvertible {
     public enum Kind: Equatable, Sendable {
         case invalid
+        /// A list query parameter (`sort`, `page`, …) is malformed.
+        case invalidQuery
         case missing
         case unauthenticated
         case invalidCredentials

@@ -41,7 +41,8 @@ public struct UserService: Sendable {
     public func list(_ query: ListQuery, departmentId: Int64?, for actor: Actor) async throws -> Page<User> {
         let tree = DepartmentTree(try await repos.departments.all())
         return try await repos.users.list(
-            query, filter: UserFilter(visibility: actor.principal.userVisibility(in: tree), departmentId: departmentId)
+            query,
+            filter: UserFilter(visibility: actor.principal.userVisibility(in: tree), departmentIds: departmentId.map { tree.subtree(of: $0) })
         )
     }
 

@@ -20,7 +20,10 @@ enum OrganizationController {
             let query = try request.listQuery()
             var items = try await s.departments.list(for: caller.actor)
             if let q = query.q?.lowercased() { items = items.filter { $0.name.lowercased().contains(q) } }
-            return try .json(ListBody(items: items.map(DepartmentBody.init), total: items.count))
+            let page = try query.page(items, sortable: [
+                "id": { $0.id < $1.id }, "name": { $0.name < $1.name }, "createdAt": { $0.createdAt < $1.createdAt },
+            ])
+            return try .json(ListBody(items: page.items.map(DepartmentBody.init), total: page.total))
         }
         table.add(
             Endpoint(method: .post, path: "/api/v1/departments", access: .permission(p.permission(.create)), summary: "Create a department", tag: "organization",
@@ -102,7 +105,7 @@ enum OrganizationController {
             Endpoint(
                 method: .get, path: "/api/v1/users", access: .permission(p.permission(.view)), summary: "Users in my scope", tag: "organization",
                 response: .list(of: "User"),
-                query: Endpoint.listQuery + [QueryParameter(name: "departmentId", schema: .integer, description: "Only users of this department")]
+                query: Endpoint.listQuery + [QueryParameter(name: "departmentId", schema: .integer, description: "Only users of this department and the departments below it")]
             )
         ) { request, _, caller in
             let page = try await s.users.list(try request.listQuery(), departmentId: try request.optionalIntQuery("departmentId"), for: caller.actor)

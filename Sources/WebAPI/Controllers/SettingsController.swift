@@ -12,7 +12,10 @@ enum SettingsController {
             let query = try request.listQuery()
             var items = try await s.settings.fields()
             if let q = query.q?.lowercased() { items = items.filter { $0.key.contains(q) || $0.label.lowercased().contains(q) } }
-            return try .json(ListBody(items: items, total: items.count))
+            let page = try query.page(items, sortable: [
+                "order": { $0.order < $1.order }, "key": { $0.key < $1.key }, "label": { $0.label < $1.label }, "type": { $0.type.rawValue < $1.type.rawValue },
+            ])
+            return try .json(ListBody(items: page.items, total: page.total))
         }
         table.add(
             Endpoint(method: .post, path: "/api/v1/customer-fields", access: .permission(f.permission(.create)), summary: "Add a customer field", tag: "settings",
@@ -51,7 +54,8 @@ enum SettingsController {
             let query = try request.listQuery()
             var items = try await s.settings.statuses()
             if let q = query.q?.lowercased() { items = items.filter { $0.name.lowercased().contains(q) } }
-            return try .json(ListBody(items: items, total: items.count))
+            let page = try query.page(items, sortable: ["order": { $0.order < $1.order }, "name": { $0.name < $1.name }])
+            return try .json(ListBody(items: page.items, total: page.total))
         }
         table.add(
             Endpoint(method: .post, path: "/api/v1/follow-up-statuses", access: .permission(st.permission(.create)), summary: "Add a follow-up status", tag: "settings",

@@ -47,6 +47,7 @@ extension APIError {
     init(_ error: DomainError) {
         switch error.kind {
         case .invalid: self.init(.badRequest, code: "invalid_field", message: error.message, field: error.field)
+        case .invalidQuery: self.init(.badRequest, code: "invalid_query", message: error.message, field: error.field)
         case .missing: self.init(.badRequest, code: "missing_field", message: error.message, field: error.field)
         case .unauthenticated: self.init(.unauthorized, code: "unauthenticated", message: error.message)
         case .invalidCredentials: self.init(.unauthorized, code: "invalid_credentials", message: error.message)

@@ -1,7 +1,7 @@
 // 用户管理 — users.
 import { h } from '../dom.js';
 import { api, listAll, ApiError } from '../api.js';
-import { createTable, pageLocally } from '../components/table.js';
+import { createTable } from '../components/table.js';
 import { button, pageHeader, tag } from '../components/ui.js';
 import { icon } from '../components/icons.js';
 import { formDialog } from '../components/form.js';
@@ -9,7 +9,7 @@ import { confirmDialog } from '../components/confirm.js';
 import { toast } from '../components/toast.js';
 import { showTemporaryPassword } from '../components/secret.js';
 import { errorText } from '../errors.js';
-import { buildTree, descendantIds, deptOptions, deptPath } from '../depts.js';
+import { buildTree, deptOptions, deptPath } from '../depts.js';
 import { formatDateTime, formatDateMinute } from '../format.js';
 import { can } from '../state.js';
 import { t } from '../i18n/index.js';
@@ -74,14 +74,8 @@ export function render(root) {
       action: canCreate ? () => button(t('users.create'), { kind: 'primary', iconName: 'plus', onClick: () => edit(null) }) : null,
     },
     async fetch({ page, pageSize, sort, filters }) {
-      if (filters.departmentId != null) {
-        // A department filter includes its sub-departments.
-        const node = ref.tree.byId.get(filters.departmentId);
-        const ids = node ? descendantIds(node) : new Set([filters.departmentId]);
-        const all = await listAll('/api/v1/users', { q: filters.q });
-        return pageLocally(all, { page, pageSize, sort }, (u) => ids.has(u.departmentId));
-      }
-      return api.get('/api/v1/users', { q: filters.q, page, pageSize, sort });
+      // The server's department filter includes the sub-departments.
+      return api.get('/api/v1/users', { q: filters.q, page, pageSize, sort, departmentId: filters.departmentId ?? undefined });
     },
   });
 
