@@ -24,6 +24,41 @@ let package = Package(
     ],
     targets: [
         .target(
+            name: "SIP",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "SIPTests",
+            dependencies: ["SIP"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "SIPStack",
+            dependencies: [
+                "SIP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "CallEngine",
+            dependencies: [
+                "SIP", "SIPStack", "CallCenter",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "CallCenter",
             dependencies: [
                 .product(name: "Logging", package: "swift-log"),
@@ -57,7 +92,7 @@ let package = Package(
         .executableTarget(
             name: "hotline",
             dependencies: [
-                "CallCenter", "Storage", "WebAPI",
+                "CallCenter", "Storage", "WebAPI", "SIPStack", "CallEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -68,7 +103,7 @@ let package = Package(
         .testTarget(
             name: "HotlineTests",
             dependencies: [
-                "CallCenter", "Storage", "WebAPI",
+                "CallCenter", "Storage", "WebAPI", "SIP", "CallEngine",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict

@@ -25,19 +25,20 @@ def free_port():
 class Server:
     """A `hotline serve` process; collects stdout and waits for the ready line."""
 
-    def __init__(self, data=None, args=(), env=None):
+    def __init__(self, data=None, args=(), env=None, sip="127.0.0.1:0"):
         self.data = data or tempfile.mkdtemp(prefix="hotline-cli-")
         self.port = free_port()
         OUT.mkdir(exist_ok=True)
         self.lines = []
         self.ready = threading.Event()
         self.http = None
+        self.sip = None
         full_env = dict(os.environ)
         full_env.update(env or {})
         cmd = [hotline_binary(), "serve", "--data", self.data]
         if not any(a == "--http" for a in args) and "HOTLINE_HTTP" not in (env or {}):
             cmd += ["--http", f"127.0.0.1:{self.port}"]
-        cmd += ["--sip", "127.0.0.1:0", *args]
+        cmd += ["--sip", sip, *args]
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=full_env)
         self.stderr_lines = []
         threading.Thread(target=self._pump, daemon=True).start()
@@ -49,6 +50,7 @@ class Server:
             m = re.match(r"ready http=(\S+) sip=(\S+)$", line.strip())
             if m:
                 self.http = m.group(1)
+                self.sip = m.group(2)
                 self.ready.set()
 
     def _pump_err(self):

@@ -63,7 +63,9 @@ public final class Database: Sendable {
             audit: SQLAuditRepository(db: sql),
             customerFields: SQLCustomerFieldRepository(db: sql),
             followUpStatuses: SQLFollowUpStatusRepository(db: sql),
-            logo: FileLogoStore(directory: URL(fileURLWithPath: dataDirectory).appendingPathComponent("branding").path)
+            logo: FileLogoStore(directory: URL(fileURLWithPath: dataDirectory).appendingPathComponent("branding").path),
+            extensions: SQLExtensionRepository(db: sql),
+            registrations: SQLRegistrationRepository(db: sql)
         )
     }
 }

@@ -116,6 +116,43 @@ public enum Migrator {
                 """,
             ]
         },
+        Migration(version: 3, name: "extensions and registrations") { d in
+            [
+                """
+                CREATE TABLE extensions (
+                    id \(d.idColumn),
+                    number TEXT NOT NULL UNIQUE,
+                    password TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    caller_id TEXT NOT NULL,
+                    max_contacts INTEGER NOT NULL,
+                    recording BOOLEAN NOT NULL,
+                    forward_unconditional TEXT,
+                    forward_no_answer TEXT,
+                    forward_no_answer_seconds INTEGER NOT NULL,
+                    forward_busy TEXT,
+                    forward_time_group_id BIGINT,
+                    created_at TEXT NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE registrations (
+                    extension_number TEXT NOT NULL,
+                    uri TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    transport TEXT NOT NULL,
+                    user_agent TEXT NOT NULL,
+                    call_id TEXT NOT NULL,
+                    cseq INTEGER NOT NULL,
+                    expires_at TEXT NOT NULL,
+                    rtt_ms DOUBLE PRECISION,
+                    reachable BOOLEAN NOT NULL,
+                    PRIMARY KEY (extension_number, uri)
+                )
+                """,
+                "CREATE INDEX registrations_expires ON registrations(expires_at)",
+            ]
+        },
     ]
 
     /// Applies every pending migration; returns the versions applied now.

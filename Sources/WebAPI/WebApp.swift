@@ -16,12 +16,15 @@ public struct WebAppConfiguration: Sendable {
     public var metrics: HTTPMetrics
     /// Whether the parts `/healthz` vouches for are up.
     public var healthCheck: @Sendable () async -> Bool
+    /// The SIP stack's brute-force block list, for the API.
+    public var sipSecurity: any SIPSecurityMonitor
 
     public init(
         repositories: Repositories, version: String, hasher: any PasswordHasher = BcryptHasher(),
         sessionPolicy: SessionPolicy = SessionPolicy(), loginThrottle: LoginThrottle = LoginThrottle(),
         publicDirectory: String? = nil, metrics: HTTPMetrics = HTTPMetrics(),
-        healthCheck: @escaping @Sendable () async -> Bool = { true }
+        healthCheck: @escaping @Sendable () async -> Bool = { true },
+        sipSecurity: any SIPSecurityMonitor = NoSIPSecurity()
     ) {
         self.repositories = repositories
         self.version = version
@@ -31,6 +34,7 @@ public struct WebAppConfiguration: Sendable {
         self.publicDirectory = publicDirectory
         self.metrics = metrics
         self.healthCheck = healthCheck
+        self.sipSecurity = sipSecurity
     }
 }
 
@@ -54,6 +58,7 @@ public enum WebApp {
             roles: RoleService(repos: repos, audit: audit),
             users: UserService(repos: repos, audit: audit, hasher: config.hasher),
             settings: SettingsService(repos: repos, audit: audit),
+            extensions: ExtensionService(repos: repos, audit: audit),
             audit: audit, policy: config.sessionPolicy
         )
 
@@ -68,6 +73,7 @@ public enum WebApp {
         OrganizationController.register(on: table, services: services)
         SettingsController.register(on: table, services: services)
         LogoController.register(on: table, services: services)
+        ExtensionController.register(on: table, services: services, security: config.sipSecurity)
 
         let endpoints = table.endpoints
         let document = OpenAPIDocument.build(endpoints: endpoints, version: config.version)

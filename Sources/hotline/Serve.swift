@@ -6,6 +6,8 @@ import Logging
 import ServiceLifecycle
 import Storage
 import WebAPI
+import CallEngine
+import SIPStack
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run Hotline: web application, API and (in coming releases) SIP and media.")
@@ -24,6 +26,15 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("public-address"), help: "Address phones reach this server at (env HOTLINE_PUBLIC_ADDRESS).")
     var publicAddressFlag: String?
 
+    @Option(name: .customLong("sip-block-after"), help: "Failed SIP authentications from one address (within 60 s) before it is blocked (env HOTLINE_SIP_BLOCK_AFTER; default 10).")
+    var sipBlockAfterFlag: String?
+
+    @Option(name: .customLong("sip-block-seconds"), help: "How long a blocked address stays blocked (env HOTLINE_SIP_BLOCK_SECONDS; default 600).")
+    var sipBlockSecondsFlag: String?
+
+    @Option(name: .customLong("sip-digest"), help: "Digest algorithms offered to phones, in order (env HOTLINE_SIP_DIGEST; default MD5,SHA-256).")
+    var sipDigestFlag: String?
+
     @Option(name: .customLong("admin-password"), help: "Password for the admin user created on first start (env HOTLINE_ADMIN_PASSWORD; generated and printed when absent).")
     var adminPasswordFlag: String?
 
@@ -36,6 +47,10 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--admin-password must have at least 8 characters")
         }
 
+        let blockAfter = try positiveInt(Environment.value(flag: sipBlockAfterFlag, env: "HOTLINE_SIP_BLOCK_AFTER") ?? "10", option: "--sip-block-after")
+        let blockSeconds = try positiveInt(Environment.value(flag: sipBlockSecondsFlag, env: "HOTLINE_SIP_BLOCK_SECONDS") ?? "600", option: "--sip-block-seconds")
+        let publicAddress = Environment.value(flag: publicAddressFlag, env: "HOTLINE_PUBLIC_ADDRESS")
+
         let logger = makeLogger("hotline")
         let database = try await openStorage(storage, logger: logger)
         let repos = database.repositories(dataDirectory: storage.dataDirectory)
@@ -46,10 +61,33 @@ struct Serve: AsyncParsableCommand {
             say(generated.map { "admin password: \($0)  (shown once; sign in as “admin” and keep it safe)" } ?? "admin user created with the given password")
         }
 
+        // SIP: the registrar is the transaction user until calls arrive.
+        let sipHost = sip.host == "0.0.0.0" || sip.host == "::" ? nil : sip.host
+        var policy = RegistrarPolicy(realm: publicAddress ?? sipHost ?? "hotline")
+        policy.failuresBeforeBlock = blockAfter
+        policy.blockSeconds = TimeInterval(blockSeconds)
+        policy.algorithms = try digestAlgorithms(Environment.value(flag: sipDigestFlag, env: "HOTLINE_SIP_DIGEST") ?? "MD5,SHA-256")
+        let registrar = Registrar(repos: repos, policy: policy, logger: logger)
+        let sipService = SIPService(
+            configuration: SIPEndpointConfiguration(host: sip.host, port: sip.port, product: "Hotline/\(Hotline.version)"),
+            handler: registrar, logger: logger
+        )
+        let boundSIP: (host: String, port: Int)
+        do {
+            boundSIP = try await sipService.bind()
+        } catch {
+            try? await database.shutdown()
+            throw StartupError("cannot listen for SIP on \(sip): \(error)")
+        }
+        if let publicAddress { try await sipService.setAdvertisedAddress(HostPort(host: publicAddress, port: boundSIP.port).description) }
+        let qualifier = ContactQualifier(repos: repos, endpoint: sipService.endpoint, policy: policy, logger: logger)
+        let sipAddress = HostPort(host: sip.host, port: boundSIP.port)
+
         let sql = database.sql
         let config = WebAppConfiguration(
             repositories: repos, version: Hotline.version, hasher: hasher,
-            healthCheck: { (try? await sql.raw("SELECT 1").run()) != nil }
+            healthCheck: { (try? await sql.raw("SELECT 1").run()) != nil },
+            sipSecurity: registrar
         )
         let router = WebApp.buildRouter(config, logger: logger)
         let app = Application(
@@ -58,7 +96,7 @@ struct Serve: AsyncParsableCommand {
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? http.port
                 let bound = HostPort(host: http.host, port: port)
-                say("ready http=\(bound) sip=\(sip)")
+                say("ready http=\(bound) sip=\(sipAddress)")
                 let shown = http.host == "0.0.0.0" || http.host == "::" ? "127.0.0.1" : http.host
                 say("Hotline \(Hotline.version) is up: open http://\(HostPort(host: shown, port: port))/ and sign in as admin")
             },
@@ -66,7 +104,8 @@ struct Serve: AsyncParsableCommand {
         )
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: app)],
+                // Dependency order: SIP and qualify stop after the web edge.
+                services: [.init(service: sipService), .init(service: qualifier), .init(service: app)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )
@@ -80,4 +119,24 @@ struct Serve: AsyncParsableCommand {
         try await database.shutdown()
         logger.info("stopped")
     }
+}
+
+func positiveInt(_ text: String, option: String) throws -> Int {
+    guard let value = Int(text), value > 0 else { throw ValidationError("\(option) must be a positive whole number, got “\(text)”") }
+    return value
+}
+
+func digestAlgorithms(_ text: String) throws -> [DigestAlgorithmChoice] {
+    let names = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).uppercased() }
+    let choices = names.compactMap { DigestAlgorithmChoice(rawValue: $0) }
+    guard !choices.isEmpty, choices.count == names.count, Set(choices).count == choices.count else {
+        throw ValidationError("--sip-digest lists MD5 and/or SHA-256, e.g. MD5,SHA-256; got “\(text)”")
+    }
+    return choices
+}
+
+/// A failure at start-up that is not a usage mistake (no usage text printed).
+struct StartupError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

@@ -21,7 +21,7 @@ import Testing
                 else { continue }
                 routes.append(BodyRoute(
                     method: HTTPRequest.Method(rawValue: method.uppercased())!,
-                    path: path.replacingOccurrences(of: "{id}", with: "1"),
+                    path: path.replacingOccurrences(of: #"\{[a-zA-Z]+\}"#, with: "1", options: .regularExpression),
                     properties: schema["properties"] as? [String: [String: Any]] ?? [:]
                 ))
             }

@@ -24,7 +24,7 @@ import Testing
                 let security = op["security"] as? [Any] ?? []
                 result.append(Operation(
                     method: HTTPRequest.Method(rawValue: method.uppercased())!,
-                    path: path.replacingOccurrences(of: "{id}", with: "1"),
+                    path: path.replacingOccurrences(of: #"\{[a-zA-Z]+\}"#, with: "1", options: .regularExpression),
                     secured: !security.isEmpty,
                     permission: op["x-permission"] as? String
                 ))
@@ -91,7 +91,7 @@ import Testing
         let documented = try await app.run { client in Self.operations(try await client.call(.get, "/api/openapi.json").json) }
         #expect(documented.count == app.endpoints.count)
         for endpoint in app.endpoints {
-            let path = endpoint.path.replacingOccurrences(of: "{id}", with: "1")
+            let path = endpoint.path.replacingOccurrences(of: #"\{[a-zA-Z]+\}"#, with: "1", options: .regularExpression)
             #expect(documented.contains { $0.method == endpoint.method && $0.path == path }, "\(endpoint.method) \(endpoint.path) undocumented")
         }
     }

@@ -35,10 +35,15 @@ extension Permission {
     public static let customerFields = crud("settings.customerFields", group: "settings")
     public static let followUpStatuses = crud("settings.followUpStatuses", group: "settings")
     public static let auditView = Permission("system.audit.view", group: "system", menu: true)
+    public static let extensions = crud("pbx.extensions", group: "pbx")
+    /// See and lift SIP brute-force blocks.
+    public static let sipBlocksView = Permission("pbx.sipBlocks.view", group: "pbx", menu: true)
+    public static let sipBlocksDelete = Permission("pbx.sipBlocks.delete", group: "pbx")
 
     /// Every permission the product knows, in menu order.
     public static let catalogue: [Permission] =
         departments + roles + users + [logoUpdate] + customerFields + followUpStatuses + [auditView]
+        + extensions + [sipBlocksView, sipBlocksDelete]
 
     public static let allKeys: Set<String> = Set(catalogue.map(\.key))
 

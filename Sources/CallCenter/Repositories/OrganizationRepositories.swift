@@ -135,12 +135,14 @@ public struct Repositories: Sendable {
     public var customerFields: any CustomerFieldRepository
     public var followUpStatuses: any FollowUpStatusRepository
     public var logo: any LogoStore
+    public var extensions: any ExtensionRepository
+    public var registrations: any RegistrationRepository
 
     public init(
         departments: any DepartmentRepository, roles: any RoleRepository, users: any UserRepository,
         sessions: any SessionRepository, audit: any AuditRepository,
         customerFields: any CustomerFieldRepository, followUpStatuses: any FollowUpStatusRepository,
-        logo: any LogoStore
+        logo: any LogoStore, extensions: any ExtensionRepository, registrations: any RegistrationRepository
     ) {
         self.departments = departments
         self.roles = roles
@@ -150,5 +152,7 @@ public struct Repositories: Sendable {
         self.customerFields = customerFields
         self.followUpStatuses = followUpStatuses
         self.logo = logo
+        self.extensions = extensions
+        self.registrations = registrations
     }
 }

@@ -8,6 +8,7 @@ struct Services: Sendable {
     let roles: RoleService
     let users: UserService
     let settings: SettingsService
+    let extensions: ExtensionService
     let audit: AuditTrail
     let policy: SessionPolicy
 }

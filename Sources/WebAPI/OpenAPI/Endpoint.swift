@@ -33,6 +33,8 @@ struct Endpoint: Sendable {
     var responseContentType: String = "application/json"
     var status: Int = 200
     var query: [QueryParameter] = []
+    /// The type of the path parameters (ids are integers; a few routes take text).
+    var pathParameterSchema: Schema = .integer
 
     /// Path parameters in `{name}` form.
     var pathParameters: [String] {

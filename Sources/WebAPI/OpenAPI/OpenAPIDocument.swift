@@ -12,6 +12,8 @@ enum OpenAPIDocument {
         ("CustomerField", CustomerField.schema),
         ("FollowUpStatus", FollowUpStatus.schema),
         ("AuditEntry", AuditBody.schema),
+        ("Extension", ExtensionBody.schema),
+        ("BlockedAddress", BlockedBody.schema),
     ]
 
     static func build(endpoints: [Endpoint], version: String) -> String {
@@ -60,7 +62,7 @@ enum OpenAPIDocument {
             op.append(("x-permission", .string(permission.key)))
         }
         var parameters: [JSONValue] = endpoint.pathParameters.map { name in
-            .object([("name", .string(name)), ("in", "path"), ("required", true), ("schema", Schema.integer.json)])
+            .object([("name", .string(name)), ("in", "path"), ("required", true), ("schema", endpoint.pathParameterSchema.json)])
         }
         parameters += endpoint.query.map { parameter in
             .object([("name", .string(parameter.name)), ("in", "query"), ("required", false), ("description", .string(parameter.description)), ("schema", parameter.schema.json)])

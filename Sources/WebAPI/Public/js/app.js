@@ -22,6 +22,8 @@ import * as passwordPage from './pages/password.js';
 import * as customerFieldsPage from './pages/customer-fields.js';
 import * as statusesPage from './pages/follow-up-statuses.js';
 import * as auditPage from './pages/audit.js';
+import * as extensionsPage from './pages/extensions.js';
+import * as sipSecurityPage from './pages/sip-security.js';
 
 const PAGES = {
   '/': homePage,
@@ -33,6 +35,8 @@ const PAGES = {
   '/settings/customer-fields': customerFieldsPage,
   '/settings/follow-up-statuses': statusesPage,
   '/system/audit': auditPage,
+  '/pbx/extensions': extensionsPage,
+  '/pbx/sip-security': sipSecurityPage,
 };
 
 const app = document.getElementById('app');

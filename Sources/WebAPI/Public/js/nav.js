@@ -22,6 +22,12 @@ export const NAV = [
       { id: 'system.audit', path: '/system/audit', perm: 'system.audit.view', icon: 'audit' },
     ],
   },
+  {
+    id: 'pbx', icon: 'server', items: [
+      { id: 'pbx.extensions', path: '/pbx/extensions', perm: 'pbx.extensions.view', icon: 'phone' },
+      { id: 'pbx.sipSecurity', path: '/pbx/sip-security', perm: 'pbx.sipBlocks.view', icon: 'shieldBan' },
+    ],
+  },
 ];
 
 /** Groups with only the items the user may open; empty groups are dropped. */

@@ -76,6 +76,17 @@ function buildControl(field, id, value, notify) {
         refresh: fill,
       };
     }
+    case 'switch': {
+      const input = h('input', { ...common, type: 'checkbox', role: 'switch', checked: !!value, class: 'switch-input' });
+      const state = h('span', { class: 'switch-state', 'aria-hidden': 'true' });
+      const paint = () => { state.textContent = input.checked ? (field.onText || '') : (field.offText || ''); };
+      paint();
+      input.addEventListener('change', () => { paint(); notify(); });
+      const el = h('label', { class: 'switch-label', for: id },
+        input, h('span', { class: 'switch-track', 'aria-hidden': 'true' }, h('span', { class: 'switch-thumb' })),
+        field.checkLabel ? h('span', { class: 'switch-text' }, field.checkLabel) : state);
+      return { el, focusEl: input, get: () => input.checked, set: (v) => { input.checked = !!v; paint(); } };
+    }
     case 'color': {
       const picker = h('input', { type: 'color', class: 'color-input', id, testid: common.testid, 'aria-label': field.label, disabled: field.disabled });
       const text = h('input', { type: 'text', class: 'input color-text', maxlength: 7, spellcheck: 'false', 'aria-label': `${field.label} (#rrggbb)`, testid: `${common.testid}-text`, 'aria-describedby': common['aria-describedby'] });
@@ -133,11 +144,13 @@ function buildControl(field, id, value, notify) {
 }
 
 /**
- * createForm({fields, values, onSubmit, onChange, testid, footer})
+ * createForm({fields, values, onSubmit, onChange, testid, footer, errorMessage})
  * field: {name, label, type, required, placeholder, help, options, valueType,
  *         pattern, patternMessage, minLength, validate(v, all), visibleWhen(all), span:'half', disabled}
+ * type 'section' is a heading between fields ({type:'section', label, help}); 'switch' an on/off toggle.
+ * errorMessage(err) may word a server error for this form (null = the usual text).
  */
-export function createForm({ fields, values = {}, onSubmit, onChange, testid, footer, id } = {}) {
+export function createForm({ fields, values = {}, onSubmit, onChange, testid, footer, id, errorMessage } = {}) {
   const formId = id || nextId('form');
   const alertBox = h('div', { class: 'form-alert', role: 'alert', hidden: true, testid: 'form-error' });
   const items = new Map();
@@ -195,7 +208,7 @@ export function createForm({ fields, values = {}, onSubmit, onChange, testid, fo
     registerSubmit(btn) { submitButtons.push(btn); },
     /** Applies an ApiError: at its field when the form has it, else on top. */
     showError(err) {
-      const msg = errorText(err);
+      const msg = (errorMessage && errorMessage(err)) || errorText(err);
       if (err instanceof ApiError && err.field && items.has(err.field) && !items.get(err.field).hidden) {
         api.setError(err.field, msg);
         api.focus(err.field);
@@ -233,6 +246,12 @@ export function createForm({ fields, values = {}, onSubmit, onChange, testid, fo
 
   const grid = h('div', { class: 'form-grid' });
   for (const field of fields) {
+    if (field.type === 'section') {
+      grid.appendChild(h('div', { class: 'form-section', testid: field.testid },
+        h('h3', { class: 'form-section-title' }, field.label),
+        field.help ? h('p', { class: 'form-section-help' }, field.help) : null));
+      continue;
+    }
     const fid = nextId(`f-${field.name}`);
     const error = h('div', { class: 'form-error', id: `${fid}-err`, 'aria-live': 'polite' });
     const it = { field, error, hidden: false, dirty: false };
@@ -287,12 +306,12 @@ function validateOne(field, value, all) {
  * onSubmit(values) may throw ApiError; it is shown at the field or on top.
  * Resolves with onSubmit's result, or undefined when cancelled.
  */
-export function formDialog({ title, fields, values, submitText, width = 520, variant = 'modal', testid, intro, onSubmit, onChange }) {
+export function formDialog({ title, fields, values, submitText, width = 520, variant = 'modal', testid, intro, onSubmit, onChange, errorMessage }) {
   return new Promise((resolve) => {
     let result;
     let done = false;
     const form = createForm({
-      fields, values, onChange,
+      fields, values, onChange, errorMessage,
       async onSubmit(v, f) {
         result = await onSubmit(v, f);
         done = true;

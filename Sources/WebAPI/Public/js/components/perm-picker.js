@@ -62,7 +62,8 @@ export function permPicker(catalogue, selected, { allowed = null, onChange, test
     const rows = [...menus.entries()].map(([menu, m]) => {
       const items = m.items.map((item) => {
         const { action } = split(item.key);
-        const short = ACTIONS.includes(action) ? t(`permAction.${action}`) : permLabel(item.key);
+        // permShort.<key> words an action whose verb is not the usual one (e.g. "unblock" for a delete).
+        const short = tOr(`permShort.${item.key}`, ACTIONS.includes(action) ? t(`permAction.${action}`) : permLabel(item.key));
         const disabled = allowed ? !allowed.has(item.key) : false;
         const cb = h('input', { type: 'checkbox', class: 'checkbox', value: item.key, testid: `perm-${item.key}`, disabled, 'aria-label': permLabel(item.key) });
         cb.addEventListener('change', () => {

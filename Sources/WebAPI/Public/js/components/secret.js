@@ -1,4 +1,4 @@
-// One-time display of a temporary password with a copy button.
+// One-time display of a secret (temporary password, SIP password) with a copy button.
 import { h } from '../dom.js';
 import { alertDialog } from './confirm.js';
 import { button } from './ui.js';
@@ -16,19 +16,33 @@ async function copyText(text, input) {
   }
 }
 
-export function showTemporaryPassword({ title, username, password }) {
-  const input = h('input', { class: 'input secret-input', readOnly: true, value: password, testid: 'temp-password', 'aria-label': t('users.tempPassword'), spellcheck: 'false' });
+/**
+ * showSecret({title, intro, secret, label, note, testid}) — a secret shown once:
+ * read-only field, copy button and a warning that it will not be shown again.
+ */
+export function showSecret({ title, intro, secret, label, note, testid = 'temp-password-dialog' }) {
+  const input = h('input', { class: 'input secret-input', readOnly: true, value: secret, testid: 'temp-password', 'aria-label': label, spellcheck: 'false' });
   const copy = button(t('common.copy'), { iconName: 'copy', testid: 'copy-password', onClick: async () => {
-    if (await copyText(password, input)) toast.success(t('common.copied'));
+    if (await copyText(secret, input)) toast.success(t('common.copied'));
     else toast.error(t('common.copyFailed'));
   } });
   return alertDialog({
     title,
-    testid: 'temp-password-dialog',
+    testid,
     width: 480,
     content: h('div', { class: 'secret' },
-      h('p', null, t('users.tempPasswordFor', { username })),
+      intro ? h('p', null, intro) : null,
       h('div', { class: 'secret-row' }, input, copy),
-      h('p', { class: 'secret-note' }, icon('alert'), h('span', null, t('users.tempPasswordNote')))),
+      h('p', { class: 'secret-note' }, icon('alert'), h('span', null, note))),
+  });
+}
+
+export function showTemporaryPassword({ title, username, password }) {
+  return showSecret({
+    title,
+    intro: t('users.tempPasswordFor', { username }),
+    secret: password,
+    label: t('users.tempPassword'),
+    note: t('users.tempPasswordNote'),
   });
 }

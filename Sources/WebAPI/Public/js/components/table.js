@@ -12,12 +12,14 @@ const PAGE_SIZES = [20, 50, 100];
 
 /**
  * createTable({
- *   title, testid, columns:[{key, title, render(row), sortable, sortKey, width, align, className}],
+ *   title, testid, dense (tighter cells for wide tables), columns:[{key, title, render(row), sortable, sortKey, width, align, className}],
  *   fetch({page, pageSize, sort, filters}) → {items,total},
  *   search:[{name, label, type:'text'|'select', options, placeholder, width}],
  *   toolbar:[Node], bulkActions:[{label, danger, onClick(rows)}], rowActions(row) → [{label, onClick, danger, testid}],
- *   empty:{text, action:Node}, rowKey:'id', defaultSort, clientSort(items, sort)
+ *   empty:{text, action() → Node, icon}, rowKey:'id', defaultSort, clientSort(items, sort),
+ *   expandable:{render(row) → Node, label(row) → string}   (a detail row under each row)
  * })
+ * → {el, reload(resetPage), refresh() (quiet reload for live data), …}
  */
 export function createTable(options) {
   const opts = { ...options, columns: options.columns.filter(Boolean) };
@@ -33,8 +35,10 @@ export function createTable(options) {
     loading: false,
     error: null,
     seq: 0,
+    expanded: new Set(),
   };
   const selectable = !!(opts.bulkActions && opts.bulkActions.length);
+  const expandable = opts.expandable || null;
 
   // ---- search form
   let searchCard = null;
@@ -94,7 +98,7 @@ export function createTable(options) {
   // ---- table
   const thead = h('thead');
   const tbody = h('tbody');
-  const table = h('table', { class: 'data-table', testid: opts.testid });
+  const table = h('table', { class: ['data-table', opts.dense && 'dense'], testid: opts.testid });
   table.append(thead, tbody);
   const tableWrap = h('div', { class: 'table-wrap' }, table);
   const pager = h('nav', { class: 'pager', 'aria-label': t('table.pagination') });
@@ -124,6 +128,7 @@ export function createTable(options) {
     clear(thead);
     const tr = h('tr');
     if (selectable) tr.appendChild(h('th', { class: 'col-check' }, headerCheckbox()));
+    if (expandable) tr.appendChild(h('th', { class: 'col-expand' }, h('span', { class: 'sr-only' }, t('table.details'))));
     for (const col of opts.columns) {
       const sortKey = col.sortKey || col.key;
       let dir = null;
@@ -157,7 +162,7 @@ export function createTable(options) {
   }
 
   function colCount() {
-    return opts.columns.length + (selectable ? 1 : 0) + (opts.rowActions ? 1 : 0);
+    return opts.columns.length + (selectable ? 1 : 0) + (expandable ? 1 : 0) + (opts.rowActions ? 1 : 0);
   }
 
   function renderBody() {
@@ -172,7 +177,7 @@ export function createTable(options) {
       const filtered = Object.keys(state.filters).length > 0;
       const e = filtered
         ? emptyState(t('table.noMatch'), button(t('common.reset'), { onClick: () => resetSearch() }), 'search')
-        : emptyState(opts.empty?.text || t('table.empty'), opts.empty?.action ? opts.empty.action() : null);
+        : emptyState(opts.empty?.text || t('table.empty'), opts.empty?.action ? opts.empty.action() : null, opts.empty?.icon);
       tbody.appendChild(h('tr', { class: 'row-empty' }, h('td', { colspan: colCount() }, state.loading ? h('div', { class: 'empty' }) : e)));
       return;
     }
@@ -188,6 +193,31 @@ export function createTable(options) {
           renderBulk();
         });
         tr.appendChild(h('td', { class: 'col-check' }, cb));
+      }
+      let detail = null;
+      if (expandable) {
+        const open = state.expanded.has(key);
+        const detailId = `${opts.testid || 'table'}-detail-${String(key).replace(/[^\w-]/g, '_')}`;
+        const label = expandable.label ? expandable.label(row) : t('table.details');
+        const toggle = h('button', {
+          type: 'button', class: ['row-toggle', open && 'open'], testid: 'row-expand', 'aria-expanded': open ? 'true' : 'false',
+          'aria-controls': detailId, 'aria-label': label, title: label,
+        }, icon('chevronRight'));
+        detail = h('tr', { class: 'row-detail', id: detailId, hidden: !open, testid: 'row-detail', dataset: { key: String(key) } },
+          h('td', { colspan: colCount() }, h('div', { class: 'row-detail-body' }, open ? expandable.render(row) : null)));
+        toggle.addEventListener('click', () => {
+          const nowOpen = !state.expanded.has(key);
+          if (nowOpen) state.expanded.add(key); else state.expanded.delete(key);
+          toggle.classList.toggle('open', nowOpen);
+          toggle.setAttribute('aria-expanded', nowOpen ? 'true' : 'false');
+          tr.classList.toggle('expanded', nowOpen);
+          const body = detail.firstChild.firstChild;
+          clear(body);
+          if (nowOpen) body.appendChild(expandable.render(row));
+          detail.hidden = !nowOpen;
+        });
+        if (open) tr.classList.add('expanded');
+        tr.appendChild(h('td', { class: 'col-expand' }, toggle));
       }
       for (const col of opts.columns) {
         const v = col.render ? col.render(row) : row[col.key];
@@ -205,7 +235,29 @@ export function createTable(options) {
         tr.appendChild(cell);
       }
       tbody.appendChild(tr);
+      if (detail) tbody.appendChild(detail);
     }
+  }
+
+  /** Re-renders head and rows and puts the keyboard focus back where it was. */
+  function renderKeepingFocus() {
+    const active = document.activeElement;
+    let where = null;
+    if (active && table.contains(active)) {
+      const tr = active.closest('tr[data-key]');
+      where = {
+        key: tr ? tr.dataset.key : null,
+        detail: !!(tr && tr.classList.contains('row-detail')),
+        testid: active.getAttribute('data-testid'),
+      };
+    }
+    renderHead();
+    renderBody();
+    if (!where || !where.testid) return;
+    const scope = where.key === null ? thead
+      : tbody.querySelector(`tr[data-key="${CSS.escape(where.key)}"]${where.detail ? '.row-detail' : ':not(.row-detail)'}`);
+    const target = scope && scope.querySelector(`[data-testid="${CSS.escape(where.testid)}"]`);
+    if (target) target.focus();
   }
 
   function renderBulk() {
@@ -248,10 +300,11 @@ export function createTable(options) {
     pager.append(h('span', { class: 'pager-total' }, t('table.total', { n: formatNumber(state.total) })), list, size);
   }
 
-  async function load() {
+  async function load({ quiet = false } = {}) {
     const seq = ++state.seq;
+    const before = { total: state.total, page: state.page, selected: state.selected.size };
     state.loading = true;
-    tableCard.classList.add('loading');
+    if (!quiet) tableCard.classList.add('loading');
     try {
       let res;
       try {
@@ -274,6 +327,8 @@ export function createTable(options) {
       }
     } catch (err) {
       if (seq !== state.seq) return;
+      // A failed background refresh keeps the rows on screen; the next one may succeed.
+      if (quiet && !state.error && state.items.length) return;
       state.items = [];
       state.total = 0;
       state.error = errorText(err);
@@ -286,6 +341,14 @@ export function createTable(options) {
     // Keep only selected rows that are still present.
     const present = new Set(state.items.map((r) => r[rowKey]));
     for (const k of [...state.selected.keys()]) if (!present.has(k)) state.selected.delete(k);
+    for (const k of [...state.expanded]) if (!present.has(k)) state.expanded.delete(k);
+    if (quiet) {
+      // Live refresh: leave the pager and the bulk bar alone unless they changed.
+      renderKeepingFocus();
+      if (state.selected.size !== before.selected) renderBulk();
+      if (state.total !== before.total || state.page !== before.page) renderPager();
+      return;
+    }
     renderHead();
     renderBody();
     renderBulk();
@@ -299,6 +362,8 @@ export function createTable(options) {
   return {
     el,
     reload: (resetPage = false) => { if (resetPage) state.page = 1; return load(); },
+    /** Reloads the current page, search and sort without the loading veil (live data). */
+    refresh: () => (state.loading ? Promise.resolve() : load({ quiet: true })),
     clearSelection: () => { state.selected.clear(); renderBulk(); },
     get items() { return state.items; },
     setFilter(name, value) {

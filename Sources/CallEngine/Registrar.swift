@@ -1,0 +1,239 @@
+import CallCenter
+import Foundation
+import Logging
+import SIP
+import SIPStack
+import Synchronization
+
+/// The registrar and location service (RFC 3261 §10.3): digest
+/// authentication with MD5 and SHA-256, nonce expiry and replay protection,
+/// contact limits, NAT-aware bindings, brute-force blocking, and OPTIONS
+/// answered. It is the transaction user of the SIP stack until calls come.
+public final class Registrar: SIPRequestHandler, SIPSecurityMonitor, Sendable {
+    let repos: Repositories
+    let policy: RegistrarPolicy
+    let logger: Logger
+    let audit: AuditTrail
+    let now: @Sendable () -> Date
+    private let state: Mutex<State>
+
+    struct State {
+        var nonces: NonceIssuer
+        var limiter: AuthFailureLimiter
+        var extensions: [String: CachedExtension] = [:]
+    }
+
+    struct CachedExtension {
+        let password: String?
+        let maxContacts: Int
+        let fetched: Date
+    }
+
+    public init(repos: Repositories, policy: RegistrarPolicy, logger: Logger, now: @escaping @Sendable () -> Date = Date.init) {
+        self.repos = repos
+        self.policy = policy
+        self.logger = logger
+        self.now = now
+        self.audit = AuditTrail(repository: repos.audit, now: now)
+        state = Mutex(State(
+            nonces: NonceIssuer(lifetime: 300),
+            limiter: AuthFailureLimiter(limit: policy.failuresBeforeBlock, window: policy.failureWindow, blockFor: policy.blockSeconds)
+        ))
+    }
+
+    public func handle(_ request: SIPMessage, from peer: SIPPeer) async -> SIPMessage {
+        switch request.method {
+        case .register?:
+            do {
+                return try await register(request, from: peer)
+            } catch {
+                logger.error("registration failed", metadata: ["sip.peer": "\(peer)", "error": "\(error)"])
+                return request.makeResponse(status: 500, reason: "Server Internal Error", toTag: SIPEndpoint.newTag())
+            }
+        case .options?:
+            return request.makeResponse(status: 200, toTag: SIPEndpoint.newTag(), extraHeaders: Self.capabilities)
+        default:
+            return request.makeResponse(status: 501, reason: "Not Implemented", toTag: SIPEndpoint.newTag(), extraHeaders: Self.capabilities)
+        }
+    }
+
+    static let capabilities = [
+        SIPHeaderLine("Allow", "REGISTER, OPTIONS"),
+        SIPHeaderLine("Accept", "application/sdp"),
+        SIPHeaderLine("Supported", "path, outbound"),
+    ]
+
+    // MARK: REGISTER
+
+    func register(_ request: SIPMessage, from peer: SIPPeer) async throws -> SIPMessage {
+        let at = now()
+        let toTag = SIPEndpoint.newTag()
+        if state.withLock({ $0.limiter.isBlocked(peer.host, now: at) }) {
+            return request.makeResponse(status: 403, reason: "Forbidden (address blocked)", toTag: toTag)
+        }
+        guard let to = try? request.to(), case .sip(let aor) = to.uri, let number = aor.user, !number.isEmpty else {
+            return request.makeResponse(status: 400, reason: "To must be a SIP address of record", toTag: toTag)
+        }
+        let credentials = (try? request.authorization())?.first { $0.isDigest && $0.realm == policy.realm }
+        guard let credentials else { return challenge(request, stale: false, toTag: toTag) }
+
+        // Check the credentials before telling anything about the extension.
+        guard let username = credentials.username, let nonce = credentials.nonce, let response = credentials.response,
+            let digestURI = credentials.uri, let algorithm = DigestAlgorithm(parameter: credentials.algorithm),
+            policy.algorithms.contains(where: { $0.rawValue == algorithm.rawValue })
+        else {
+            return request.makeResponse(status: 400, reason: "Malformed Authorization", toTag: toTag)
+        }
+        let qop = credentials.parameter("qop")
+        if let qop, qop.lowercased() != "auth" {
+            return request.makeResponse(status: 400, reason: "Unsupported qop", toTag: toTag)
+        }
+        let nc = credentials.parameter("nc")
+        let cnonce = credentials.parameter("cnonce")
+        if qop != nil && (nc == nil || cnonce == nil) {
+            return request.makeResponse(status: 400, reason: "qop needs nc and cnonce", toTag: toTag)
+        }
+        switch state.withLock({ $0.nonces.check(nonce, nc: nc, now: at) }) {
+        case .valid: break
+        case .stale: return challenge(request, stale: true, toTag: toTag)
+        case .invalid: return challenge(request, stale: false, toTag: toTag)
+        }
+        let digest = DigestCredentials(
+            username: username, realm: policy.realm, nonce: nonce, uri: digestURI, response: response, algorithm: algorithm,
+            qop: qop, nc: nc, cnonce: cnonce
+        )
+        let ext = try await extensionInfo(number, at: at)
+        guard username == number, let password = ext?.password, digest.matches(password: password, method: "REGISTER") else {
+            return try await authenticationFailed(request, peer: peer, number: number, toTag: toTag, at: at)
+        }
+        state.withLock { $0.limiter.recordSuccess(peer.host) }
+        return try await updateBindings(request, number: number, maxContacts: ext?.maxContacts ?? 1, peer: peer, toTag: toTag, at: at)
+    }
+
+    private func challenge(_ request: SIPMessage, stale: Bool, toTag: String) -> SIPMessage {
+        let nonce = state.withLock { $0.nonces.issue(now: now()) }
+        let headers = policy.algorithms.map { algorithm in
+            var value = "Digest realm=\"\(policy.realm)\", nonce=\"\(nonce)\", algorithm=\(algorithm.rawValue), qop=\"auth\""
+            if stale { value += ", stale=true" }
+            return SIPHeaderLine("WWW-Authenticate", value)
+        }
+        return request.makeResponse(status: 401, toTag: toTag, extraHeaders: headers)
+    }
+
+    private func authenticationFailed(_ request: SIPMessage, peer: SIPPeer, number: String, toTag: String, at: Date) async throws -> SIPMessage {
+        let block = state.withLock { $0.limiter.recordFailure(peer.host, now: at) }
+        if let block {
+            logger.warning(
+                "blocking SIP address after repeated failed authentications",
+                metadata: ["sip.address": "\(block.address)", "sip.failures": "\(block.failures)", "sip.until": "\(block.until)"]
+            )
+            try await audit.record(
+                "sip.block", target: "address:\(block.address)", detail: "\(block.failures) failed authentications, last for \(number)",
+                actor: nil, address: block.address, actorName: "registrar"
+            )
+        }
+        return request.makeResponse(status: 403, reason: "Forbidden", toTag: toTag)
+    }
+
+    private func extensionInfo(_ number: String, at: Date) async throws -> CachedExtension? {
+        if let cached = state.withLock({ $0.extensions[number] }), at.timeIntervalSince(cached.fetched) < policy.extensionCacheSeconds {
+            return cached.password == nil ? nil : cached
+        }
+        let ext = try await repos.extensions.find(number: number)
+        let password = ext == nil ? nil : try await repos.extensions.password(number: number)
+        let entry = CachedExtension(password: password, maxContacts: ext?.maxContacts ?? 0, fetched: at)
+        state.withLock { state in
+            if state.extensions.count > 50_000 { state.extensions.removeAll() }
+            state.extensions[number] = entry
+        }
+        return password == nil ? nil : entry
+    }
+
+    // MARK: bindings (RFC 3261 §10.3 steps 6–8)
+
+    private func updateBindings(
+        _ request: SIPMessage, number: String, maxContacts: Int, peer: SIPPeer, toTag: String, at: Date
+    ) async throws -> SIPMessage {
+        let callID = (try? request.callID()) ?? ""
+        let cseq = Int((try? request.cseq().sequence) ?? 0)
+        let headerExpires = try? request.expires()
+        var current = try await repos.registrations.contacts(of: number, now: at)
+
+        switch try? request.contacts() {
+        case nil:
+            // No Contact: a query for the current bindings.
+            break
+        case .wildcard?:
+            guard headerExpires == 0 else {
+                return request.makeResponse(status: 400, reason: "Contact * needs Expires: 0", toTag: toTag)
+            }
+            try await repos.registrations.removeAll(number: number)
+            current = []
+        case .addresses(let contacts)?:
+            var changes: [(uri: String, expires: UInt32)] = []
+            for contact in contacts {
+                let expires = min(contact.expires ?? headerExpires ?? policy.defaultExpires, policy.maxExpires)
+                if expires != 0 && expires < policy.minExpires {
+                    return request.makeResponse(
+                        status: 423, reason: "Interval Too Brief", toTag: toTag,
+                        extraHeaders: [SIPHeaderLine("Min-Expires", String(policy.minExpires))]
+                    )
+                }
+                changes.append((contact.uri.description, expires))
+            }
+            var next = current
+            for change in changes {
+                if let existing = next.first(where: { $0.uri == change.uri }), existing.callId == callID, existing.cseq >= cseq {
+                    // RFC 3261 §10.3 step 7: an out-of-order REGISTER changes nothing.
+                    continue
+                }
+                next.removeAll { $0.uri == change.uri }
+                if change.expires > 0 {
+                    next.append(Registration(
+                        extensionNumber: number, uri: change.uri, source: peer.hostPort, transport: peer.transport.rawValue.lowercased(),
+                        userAgent: String((request.userAgent ?? "").prefix(200)), callId: callID, cseq: cseq,
+                        expiresAt: at.addingTimeInterval(TimeInterval(change.expires)), rttMs: nil, reachable: true
+                    ))
+                }
+            }
+            if next.count > maxContacts {
+                return request.makeResponse(status: 403, reason: "Too Many Contacts (limit \(maxContacts))", toTag: toTag)
+            }
+            for gone in current where !next.contains(where: { $0.uri == gone.uri }) {
+                try await repos.registrations.remove(number: number, uri: gone.uri)
+            }
+            for binding in next where !current.contains(binding) {
+                try await repos.registrations.save(binding)
+            }
+            current = next
+        }
+
+        var extra = current.map { binding in
+            let remaining = max(0, Int(binding.expiresAt.timeIntervalSince(at).rounded()))
+            return SIPHeaderLine("Contact", "<\(binding.uri)>;expires=\(remaining)")
+        }
+        extra.append(SIPHeaderLine("Date", Self.httpDate(at)))
+        return request.makeResponse(status: 200, toTag: toTag, extraHeaders: extra)
+    }
+
+    static func httpDate(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        return formatter.string(from: date)
+    }
+
+    // MARK: SIPSecurityMonitor
+
+    public func blockedAddresses() async -> [BlockedAddress] {
+        let at = now()
+        return state.withLock { $0.limiter.activeBlocks(now: at) }.map {
+            BlockedAddress(address: $0.address, failures: $0.failures, blockedAt: $0.blockedAt, until: $0.until)
+        }
+    }
+
+    public func unblock(_ address: String) async -> Bool {
+        state.withLock { $0.limiter.unblock(address) }
+    }
+}

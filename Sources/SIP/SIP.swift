@@ -1,0 +1,1 @@
+// The SIP message layer; see the files beside this one.

@@ -1,0 +1,396 @@
+import Logging
+import NIOCore
+import SIP
+
+/// The transaction layer and the transports' meeting point. Everything in
+/// here runs on one event loop: the transports call in on it, timers fire
+/// on it, and the TU's answers hop back onto it — so the tables need no
+/// locks and a retransmission never waits for business logic.
+public final class SIPEndpoint: @unchecked Sendable {
+    public let eventLoop: any EventLoop
+    public let configuration: SIPEndpointConfiguration
+    let handler: any SIPRequestHandler
+    let logger: Logger
+    let validator: SIPRequestValidator
+
+    var udpChannel: (any Channel)?
+    var tcpConnections: [SocketAddress: any Channel] = [:]
+    /// The address requests we send carry in Via and Contact.
+    public internal(set) var localAddress: String
+
+    private var serverTransactions: [String: ServerEntry] = [:]
+    private var clientTransactions: [String: ClientEntry] = [:]
+    private var branchCounter: UInt64 = 0
+
+    public private(set) var counters = Counters()
+
+    public struct Counters: Sendable {
+        public var received = 0
+        public var malformed = 0
+        public var rejected = 0
+        public var retransmissionsAbsorbed = 0
+    }
+
+    init(eventLoop: any EventLoop, configuration: SIPEndpointConfiguration, handler: any SIPRequestHandler, logger: Logger) {
+        self.eventLoop = eventLoop
+        self.configuration = configuration
+        self.handler = handler
+        self.logger = logger
+        self.validator = SIPRequestValidator()
+        self.localAddress = "\(configuration.host):\(configuration.port)"
+    }
+
+    // MARK: inbound
+
+    /// A UDP datagram or a framed stream message's bytes.
+    func receive(datagram: ByteBuffer, from peer: SIPPeer) {
+        eventLoop.assertInEventLoop()
+        counters.received += 1
+        let message: SIPMessage
+        do {
+            message = try SIPParser.parse(datagram: datagram, configuration: configuration.parser)
+        } catch {
+            counters.malformed += 1
+            logger.debug("malformed SIP message", metadata: ["sip.peer": "\(peer)", "sip.error": "\(error)"])
+            if let answer = SIPMessage.errorResponse(toUnparseable: datagram, error: error) {
+                transmit(answer, to: peer)
+            }
+            return
+        }
+        receive(message: message, from: peer)
+    }
+
+    func receive(message: SIPMessage, from peer: SIPPeer) {
+        eventLoop.assertInEventLoop()
+        if message.isResponse {
+            receive(response: message, from: peer)
+        } else {
+            receive(request: message, from: peer)
+        }
+    }
+
+    private func receive(request incoming: SIPMessage, from peer: SIPPeer) {
+        var request = incoming
+        // RFC 3261 §18.2.1 / RFC 3581: remember where it really came from.
+        do {
+            try request.stampTopVia(sourceAddress: peer.host, sourcePort: peer.port)
+        } catch {
+            reject(request, SIPReply(status: 400, reason: "Bad Via"), to: peer)
+            return
+        }
+        switch validator.validate(request: request) {
+        case .accept: break
+        case .drop: return
+        case .reply(let reply):
+            reject(request, reply, to: peer)
+            return
+        }
+        guard let method = request.method else { return }
+        let key = Self.serverKey(request, method: method == .ack ? .invite : method)
+
+        if method == .ack {
+            // An ACK for a non-2xx answer belongs to the INVITE transaction;
+            // one for a 2xx belongs to the dialog (the B2BUA, later).
+            if var entry = serverTransactions[key], case .invite(var tx) = entry.kind {
+                let actions = tx.handle(.ack)
+                entry.kind = .invite(tx)
+                serverTransactions[key] = entry
+                perform(actions, serverKey: key)
+            }
+            return
+        }
+        if var entry = serverTransactions[key] {
+            counters.retransmissionsAbsorbed += 1
+            let actions: [TransactionAction]
+            switch entry.kind {
+            case .nonInvite(var tx):
+                actions = tx.handle(.requestRetransmitted)
+                entry.kind = .nonInvite(tx)
+            case .invite(var tx):
+                actions = tx.handle(.requestRetransmitted)
+                entry.kind = .invite(tx)
+            }
+            serverTransactions[key] = entry
+            perform(actions, serverKey: key)
+            return
+        }
+        if loopDetected(request) {
+            reject(request, SIPReply(status: 482, reason: "Loop Detected"), to: peer)
+            return
+        }
+        let reliable = peer.transport.isReliable
+        if method == .invite {
+            let (tx, actions) = ServerInviteTransaction.start(
+                request: request, trying: request.makeResponse(status: 100), reliable: reliable, timers: configuration.timers)
+            serverTransactions[key] = ServerEntry(kind: .invite(tx), peer: peer, request: request)
+            perform(actions, serverKey: key)
+        } else {
+            let (tx, actions) = ServerNonInviteTransaction.start(request: request, reliable: reliable, timers: configuration.timers)
+            serverTransactions[key] = ServerEntry(kind: .nonInvite(tx), peer: peer, request: request)
+            perform(actions, serverKey: key)
+        }
+    }
+
+    private func receive(response: SIPMessage, from peer: SIPPeer) {
+        guard validator.validate(response: response) == .accept,
+            let via = try? response.topVia(), let branch = via.branch,
+            let cseq = try? response.cseq()
+        else { return }
+        let key = Self.clientKey(branch: branch, method: cseq.method)
+        guard var entry = clientTransactions[key] else { return }
+        let actions = entry.transaction.handle(.response(response))
+        clientTransactions[key] = entry
+        perform(actions, clientKey: key)
+    }
+
+    private func reject(_ request: SIPMessage, _ reply: SIPReply, to peer: SIPPeer) {
+        counters.rejected += 1
+        guard request.method != .ack else { return }
+        transmit(request.makeResponse(to: reply, toTag: Self.newTag()), to: responseTarget(for: request, peer: peer))
+    }
+
+    /// RFC 3261 §16.3 step 4 in spirit: a request whose Via already carries
+    /// our address with one of our branches has come back to us.
+    private func loopDetected(_ request: SIPMessage) -> Bool {
+        guard let vias = try? request.vias(), vias.count > 1 else { return false }
+        return vias.dropFirst().contains { $0.sentBy == localAddress && ($0.branch?.hasPrefix(Self.branchPrefix) ?? false) }
+    }
+
+    // MARK: actions
+
+    private func perform(_ actions: [TransactionAction], serverKey key: String) {
+        guard let entry = serverTransactions[key] else { return }
+        for action in actions {
+            switch action {
+            case .send(let message):
+                transmit(message, to: responseTarget(for: entry.request, peer: entry.peer))
+            case .deliver(let request):
+                let handler = self.handler
+                let peer = entry.peer
+                Task {
+                    let response = await handler.handle(request, from: peer)
+                    self.eventLoop.execute { self.respond(response, serverKey: key) }
+                }
+            case .startTimer(let timer, let after):
+                serverTransactions[key]?.timers[timer] = eventLoop.scheduleTask(in: Self.timeAmount(after)) {
+                    self.serverTimerFired(timer, key: key)
+                }
+            case .cancelTimer(let timer):
+                serverTransactions[key]?.timers.removeValue(forKey: timer)?.cancel()
+            case .timedOut, .transportFailed:
+                logger.debug("server transaction ended without completion", metadata: ["sip.key": "\(key)", "sip.reason": "\(action)"])
+            case .terminate:
+                if let ended = serverTransactions.removeValue(forKey: key) {
+                    for timer in ended.timers.values { timer.cancel() }
+                }
+            }
+        }
+    }
+
+    /// The TU's final answer for a server transaction.
+    private func respond(_ response: SIPMessage, serverKey key: String) {
+        guard var entry = serverTransactions[key] else { return }
+        let actions: [TransactionAction]
+        switch entry.kind {
+        case .nonInvite(var tx):
+            actions = tx.handle(.respond(response))
+            entry.kind = .nonInvite(tx)
+        case .invite(var tx):
+            actions = tx.handle(.respond(response))
+            entry.kind = .invite(tx)
+        }
+        serverTransactions[key] = entry
+        perform(actions, serverKey: key)
+    }
+
+    private func serverTimerFired(_ timer: TransactionTimer, key: String) {
+        guard var entry = serverTransactions[key] else { return }
+        entry.timers[timer] = nil
+        let actions: [TransactionAction]
+        switch entry.kind {
+        case .nonInvite(var tx):
+            actions = tx.handle(.timerFired(timer))
+            entry.kind = .nonInvite(tx)
+        case .invite(var tx):
+            actions = tx.handle(.timerFired(timer))
+            entry.kind = .invite(tx)
+        }
+        serverTransactions[key] = entry
+        perform(actions, serverKey: key)
+    }
+
+    private func perform(_ actions: [TransactionAction], clientKey key: String) {
+        guard let entry = clientTransactions[key] else { return }
+        for action in actions {
+            switch action {
+            case .send(let message):
+                transmit(message, to: entry.peer)
+            case .deliver(let response):
+                if let status = response.statusCode, status >= 200 {
+                    clientTransactions[key]?.promise?.succeed(response)
+                    clientTransactions[key]?.promise = nil
+                }
+            case .startTimer(let timer, let after):
+                clientTransactions[key]?.timers[timer] = eventLoop.scheduleTask(in: Self.timeAmount(after)) {
+                    self.clientTimerFired(timer, key: key)
+                }
+            case .cancelTimer(let timer):
+                clientTransactions[key]?.timers.removeValue(forKey: timer)?.cancel()
+            case .timedOut:
+                clientTransactions[key]?.promise?.fail(SIPEndpointError.timeout)
+                clientTransactions[key]?.promise = nil
+            case .transportFailed:
+                clientTransactions[key]?.promise?.fail(SIPEndpointError.transportFailed)
+                clientTransactions[key]?.promise = nil
+            case .terminate:
+                if let ended = clientTransactions.removeValue(forKey: key) {
+                    for timer in ended.timers.values { timer.cancel() }
+                    ended.promise?.fail(SIPEndpointError.timeout)
+                }
+            }
+        }
+    }
+
+    private func clientTimerFired(_ timer: TransactionTimer, key: String) {
+        guard var entry = clientTransactions[key] else { return }
+        entry.timers[timer] = nil
+        let actions = entry.transaction.handle(.timerFired(timer))
+        clientTransactions[key] = entry
+        perform(actions, clientKey: key)
+    }
+
+    // MARK: outbound
+
+    /// Sends a non-INVITE request (OPTIONS qualify, NOTIFY…) to `peer` and
+    /// returns its final response. The endpoint adds the top Via.
+    public func request(_ request: SIPMessage, to peer: SIPPeer, timers: TransactionTimers? = nil) async throws -> SIPMessage {
+        try await eventLoop.flatSubmit { () -> EventLoopFuture<SIPMessage> in
+            var outgoing = request
+            let branch = self.newBranch()
+            let transport = peer.transport.rawValue
+            outgoing.headers.prepend(.via, "SIP/2.0/\(transport) \(self.localAddress);branch=\(branch);rport")
+            let method = outgoing.method ?? .options
+            let key = Self.clientKey(branch: branch, method: method)
+            let promise = self.eventLoop.makePromise(of: SIPMessage.self)
+            let (tx, actions) = ClientNonInviteTransaction.start(
+                request: outgoing, reliable: peer.transport.isReliable, timers: timers ?? self.configuration.timers)
+            self.clientTransactions[key] = ClientEntry(transaction: tx, peer: peer, promise: promise)
+            self.perform(actions, clientKey: key)
+            return promise.futureResult
+        }.get()
+    }
+
+    /// Where responses to `request` go (RFC 3261 §18.2.2, RFC 3581 §4): back
+    /// on the connection for TCP; for UDP to the source address, and to the
+    /// Via's port when the client did not ask for rport.
+    func responseTarget(for request: SIPMessage, peer: SIPPeer) -> SIPPeer {
+        guard peer.transport == .udp, let via = try? request.topVia(), !via.hasRPort,
+            let port = via.port, port != peer.port,
+            let address = try? SocketAddress(ipAddress: peer.host, port: port)
+        else { return peer }
+        return SIPPeer(transport: .udp, address: address)
+    }
+
+    func transmit(_ message: SIPMessage, to peer: SIPPeer) {
+        eventLoop.assertInEventLoop()
+        var buffer = (udpChannel ?? tcpConnections.values.first)?.allocator.buffer(capacity: 1024) ?? ByteBuffer()
+        message.write(into: &buffer)
+        switch peer.transport {
+        case .udp:
+            guard let channel = udpChannel else { return }
+            channel.writeAndFlush(AddressedEnvelope(remoteAddress: peer.address, data: buffer), promise: nil)
+        case .tcp:
+            guard let channel = tcpConnections[peer.address] else {
+                logger.debug("no TCP connection to peer", metadata: ["sip.peer": "\(peer)"])
+                return
+            }
+            channel.writeAndFlush(buffer, promise: nil)
+        }
+    }
+
+    // MARK: TCP connections
+
+    func connectionOpened(_ channel: any Channel, remote: SocketAddress) -> Bool {
+        eventLoop.assertInEventLoop()
+        guard tcpConnections.count < configuration.maxTCPConnections else { return false }
+        tcpConnections[remote] = channel
+        return true
+    }
+
+    func connectionClosed(remote: SocketAddress) {
+        eventLoop.assertInEventLoop()
+        tcpConnections[remote] = nil
+        for (key, entry) in serverTransactions where entry.peer.transport == .tcp && entry.peer.address == remote {
+            var entry = entry
+            let actions: [TransactionAction]
+            switch entry.kind {
+            case .nonInvite(var tx):
+                actions = tx.handle(.transportError)
+                entry.kind = .nonInvite(tx)
+            case .invite(var tx):
+                actions = tx.handle(.transportError)
+                entry.kind = .invite(tx)
+            }
+            serverTransactions[key] = entry
+            perform(actions, serverKey: key)
+        }
+    }
+
+    public var openTCPConnections: Int { tcpConnections.count }
+    public var activeTransactions: Int { serverTransactions.count + clientTransactions.count }
+
+    // MARK: keys and identifiers
+
+    static let branchPrefix = "z9hG4bK-hl-"
+
+    /// RFC 3261 §17.2.3 matching: branch + sent-by + method; RFC 2543
+    /// peers without the magic cookie fall back to Call-ID, CSeq and From tag.
+    static func serverKey(_ request: SIPMessage, method: SIPMethod) -> String {
+        if let via = try? request.topVia(), let branch = via.branch, via.hasMagicCookie {
+            return "\(branch)|\(via.sentBy)|\(method.name)"
+        }
+        let callID = (try? request.callID()) ?? ""
+        let number = (try? request.cseq().sequence).map(String.init) ?? ""
+        let fromTag = (try? request.from().tag) ?? ""
+        return "2543|\(callID)|\(number)|\(fromTag)|\(method.name)"
+    }
+
+    static func clientKey(branch: String, method: SIPMethod) -> String { "\(branch)|\(method.name)" }
+
+    private func newBranch() -> String {
+        branchCounter &+= 1
+        return Self.branchPrefix + String(UInt64.random(in: 0...UInt64.max), radix: 36) + String(branchCounter, radix: 36)
+    }
+
+    public static func newTag() -> String { String(UInt64.random(in: 0...UInt64.max), radix: 36) }
+
+    static func timeAmount(_ duration: Duration) -> TimeAmount {
+        let (seconds, attoseconds) = duration.components
+        return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+
+    // MARK: entries
+
+    struct ServerEntry {
+        enum Kind {
+            case nonInvite(ServerNonInviteTransaction)
+            case invite(ServerInviteTransaction)
+        }
+        var kind: Kind
+        let peer: SIPPeer
+        let request: SIPMessage
+        var timers: [TransactionTimer: Scheduled<Void>] = [:]
+    }
+
+    struct ClientEntry {
+        var transaction: ClientNonInviteTransaction
+        let peer: SIPPeer
+        var promise: EventLoopPromise<SIPMessage>?
+        var timers: [TransactionTimer: Scheduled<Void>] = [:]
+    }
+}
+
+public enum SIPEndpointError: Error, Sendable {
+    case timeout
+    case transportFailed
+}
