@@ -153,6 +153,16 @@ public enum Migrator {
                 "CREATE INDEX registrations_expires ON registrations(expires_at)",
             ]
         },
+        Migration(version: 4, name: "user search and sort indexes") { _ in
+            [
+                // One lower-cased text per user (username, name, extension), kept on write:
+                // a search scans one column without calling functions per row.
+                "ALTER TABLE users ADD COLUMN search_text TEXT NOT NULL DEFAULT ''",
+                "UPDATE users SET search_text = LOWER(username || ' ' || name || ' ' || COALESCE(extension, ''))",
+                "CREATE INDEX users_name ON users(name)",
+                "CREATE INDEX users_created ON users(created_at)",
+            ]
+        },
     ]
 
     /// Applies every pending migration; returns the versions applied now.

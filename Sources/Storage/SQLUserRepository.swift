@@ -12,7 +12,10 @@ struct SQLUserRepository: UserRepository {
 
     func list(_ query: ListQuery, filter: UserFilter) async throws -> Page<User> {
         func filtered(_ select: SQLSelectBuilder) -> SQLSelectBuilder {
-            var select = select.whereAnyContains(["username", "name", "extension"], query.q)
+            var select = select
+            if let q = query.q?.trimmingCharacters(in: .whitespaces), !q.isEmpty {
+                select = select.where(ContainsLowercasedText(column: "search_text", text: q))
+            }
             switch filter.visibility {
             case .all: break
             case .departments(let ids):
@@ -24,10 +27,20 @@ struct SQLUserRepository: UserRepository {
             }
             return select
         }
-        let total = try await filtered(db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("users"))
-            .first()?.int("n") ?? 0
-        let rows = try await filtered(db.select().columns(Self.columns).from("users"))
-            .paged(query, sortable: Self.sortable, defaultSort: "id").all()
+        // One scan for the page and the total (a window count, in SQLite and PostgreSQL alike);
+        // only a page past the end needs the separate count.
+        let rows = try await filtered(
+            db.select().columns(Self.columns.map { SQLColumn($0) as any SQLExpression })
+                .column(SQLRaw("COUNT(*) OVER ()"), as: "total_rows").from("users")
+        )
+        .paged(query, sortable: Self.sortable, defaultSort: "id").all()
+        let total: Int
+        if let first = rows.first {
+            total = try first.int("total_rows")
+        } else {
+            total = try await filtered(db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("users"))
+                .first()?.int("n") ?? 0
+        }
         return Page(items: try await withRoles(rows.map(Self.user)), total: total)
     }
 
@@ -55,11 +68,14 @@ struct SQLUserRepository: UserRepository {
     func create(_ user: NewUser, at: Date) async throws -> User {
         try await mappingConflicts(field: "username") {
             let row = try await db.insert(into: "users")
-                .columns("username", "username_key", "name", "department_id", "extension", "password_hash", "must_change_password", "is_admin", "created_at")
+                .columns(
+                    "username", "username_key", "name", "department_id", "extension", "password_hash", "must_change_password", "is_admin",
+                    "created_at", "search_text"
+                )
                 .values(
                     SQLBind(user.username), SQLBind(user.username.lowercased()), SQLBind(user.name), SQLBind(user.departmentId),
                     SQLBind(user.extension), SQLBind(user.passwordHash), SQLBind(user.mustChangePassword), SQLBind(user.isAdmin),
-                    SQLBind(Timestamp.string(at))
+                    SQLBind(Timestamp.string(at)), SQLBind(Self.searchText(user.username, user.name, user.extension))
                 )
                 .returning("id").first()
             guard let row else { throw DomainError(.invalid, "user was not stored") }
@@ -76,6 +92,7 @@ struct SQLUserRepository: UserRepository {
         try await mappingConflicts(field: "username") {
             try await db.update("users").set("username", to: user.username).set("username_key", to: user.username.lowercased())
                 .set("name", to: user.name).set("department_id", to: user.departmentId).set("extension", to: user.extension)
+                .set("search_text", to: Self.searchText(user.username, user.name, user.extension))
                 .where("id", .equal, user.id).run()
             try await setRoles(userId: user.id, roleIds: user.roleIds)
         }
@@ -121,6 +138,10 @@ struct SQLUserRepository: UserRepository {
             user.roleIds = roles[user.id] ?? []
             return user
         }
+    }
+
+    static func searchText(_ username: String, _ name: String, _ ext: String?) -> String {
+        "\(username) \(name) \(ext ?? "")".lowercased()
     }
 
     static func user(_ row: any SQLRow) throws -> User {

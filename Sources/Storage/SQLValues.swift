@@ -5,14 +5,10 @@ import SQLKit
 /// Timestamps are stored as fixed-width RFC 3339 UTC text: portable between
 /// SQLite and PostgreSQL, sortable as text, readable in a SQL shell.
 enum Timestamp {
-    static func string(_ date: Date) -> String {
-        date.formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: true).timeSeparator(.colon).timeZone(separator: .omitted))
-    }
+    static func string(_ date: Date) -> String { RFC3339.string(date) }
 
     static func date(_ text: String) -> Date {
-        (try? Date(text, strategy: .iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: true).timeSeparator(.colon).timeZone(separator: .omitted)))
-            ?? (try? Date(text, strategy: .iso8601))
-            ?? Date(timeIntervalSince1970: 0)
+        RFC3339.date(text) ?? (try? Date(text, strategy: .iso8601)) ?? Date(timeIntervalSince1970: 0)
     }
 }
 
@@ -50,6 +46,22 @@ struct ContainsText: SQLExpression {
         serializer.write(") LIKE LOWER(")
         SQLBind("%" + escaped + "%").serialize(to: &serializer)
         serializer.write(") ESCAPE '\\'")
+    }
+}
+
+/// `col LIKE ? ESCAPE '\'` on a column that already holds lower-cased text.
+struct ContainsLowercasedText: SQLExpression {
+    let column: String
+    let text: String
+
+    func serialize(to serializer: inout SQLSerializer) {
+        let escaped = text.lowercased().replacingOccurrences(of: "\\", with: "\\\\")
+            .replacingOccurrences(of: "%", with: "\\%")
+            .replacingOccurrences(of: "_", with: "\\_")
+        SQLIdentifier(column).serialize(to: &serializer)
+        serializer.write(" LIKE ")
+        SQLBind("%" + escaped + "%").serialize(to: &serializer)
+        serializer.write(" ESCAPE '\\'")
     }
 }
 

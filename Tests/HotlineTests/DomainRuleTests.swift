@@ -108,3 +108,22 @@ import Testing
         }
     }
 }
+
+@Suite struct RFC3339Tests {
+    @Test func formatsFixedWidthUTCWithMilliseconds() {
+        #expect(RFC3339.string(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00.000Z")
+        #expect(RFC3339.string(Date(timeIntervalSince1970: 1_795_755_139.123_9)) == "2026-11-27T04:52:19.123Z")
+        #expect(RFC3339.string(Date(timeIntervalSince1970: -0.5)) == "1969-12-31T23:59:59.500Z")
+    }
+
+    @Test func parsesWhatItWritesAndCommonVariants() throws {
+        let date = Date(timeIntervalSince1970: 1_795_755_139.123)
+        let back = try #require(RFC3339.date(RFC3339.string(date)))
+        #expect(abs(back.timeIntervalSince(date)) < 0.001)
+        #expect(RFC3339.date("2026-11-27T04:52:19Z") == Date(timeIntervalSince1970: 1_795_755_139))
+        #expect(RFC3339.date("2026-11-27T12:52:19+08:00") == Date(timeIntervalSince1970: 1_795_755_139))
+        for bad in ["", "2026-11-27", "2026-13-01T00:00:00Z", "2026-11-27T04:52:19", "2026-11-27T04:52:19Zjunk", "２０２６-11-27T04:52:19Z"] {
+            #expect(RFC3339.date(bad) == nil, "\(bad)")
+        }
+    }
+}

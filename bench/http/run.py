@@ -58,10 +58,11 @@ def seed(db_path, users, departments):
     rows = []
     for i in range(users):
         dept = dept_ids[i % len(dept_ids)]
-        rows.append((f"user{i:05d}", f"user{i:05d}", f"坐席{i:05d}", dept, f"{10000 + i}", admin_hash, 0, 0, now))
+        username, name, ext = f"user{i:05d}", f"坐席{i:05d}", f"{10000 + i}"
+        rows.append((username, username, name, dept, ext, admin_hash, 0, 0, now, f"{username} {name} {ext}"))
     db.executemany(
-        "INSERT INTO users (username, username_key, name, department_id, extension, password_hash, must_change_password, is_admin, created_at)"
-        " VALUES (?,?,?,?,?,?,?,?,?)", rows)
+        "INSERT INTO users (username, username_key, name, department_id, extension, password_hash, must_change_password, is_admin,"
+        " created_at, search_text) VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
     db.execute("INSERT INTO user_roles (user_id, role_id) SELECT id, ? FROM users WHERE username LIKE 'user%'", (role,))
     db.commit()
     db.close()

@@ -137,6 +137,8 @@ public struct Repositories: Sendable {
     public var logo: any LogoStore
     public var extensions: any ExtensionRepository
     public var registrations: any RegistrationRepository
+    /// Principals and the department tree, shared by every service over these repositories.
+    public let authorization = AuthorizationCache()
 
     public init(
         departments: any DepartmentRepository, roles: any RoleRepository, users: any UserRepository,

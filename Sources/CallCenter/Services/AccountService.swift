@@ -87,6 +87,9 @@ public actor AccountService {
     public func authenticate(token: String) async throws -> Principal {
         let digest = tokens.digest(token)
         let at = now()
+        let cache = repos.authorization
+        if let cached = cache.principal(tokenDigest: digest, now: at) { return cached }
+        let generation = cache.generation
         guard let session = try await repos.sessions.get(tokenHash: digest),
             session.expiresAt > at,
             at.timeIntervalSince(session.lastSeenAt) < policy.idleTimeout
@@ -100,11 +103,15 @@ public actor AccountService {
         if at.timeIntervalSince(session.lastSeenAt) > 60 {
             try await repos.sessions.touch(tokenHash: digest, at: at)
         }
-        return Principal(user: user, roles: try await repos.roles.get(ids: user.roleIds))
+        let principal = Principal(user: user, roles: try await repos.roles.get(ids: user.roleIds))
+        cache.store(principal, tokenDigest: digest, now: at, generation: generation)
+        return principal
     }
 
     public func logout(token: String, actor: Actor) async throws {
-        try await repos.sessions.delete(tokenHash: tokens.digest(token))
+        let digest = tokens.digest(token)
+        try await repos.sessions.delete(tokenHash: digest)
+        repos.authorization.forget(tokenDigest: digest)
         try await audit.record("auth.logout", target: "user:\(actor.principal.userId)", actor: actor)
     }
 
@@ -118,6 +125,7 @@ public actor AccountService {
         }
         try Validate.newPassword(new, username: user.username, current: current)
         try await repos.users.setPassword(userId: user.id, hash: try await hasher.hash(new), mustChange: false)
+        repos.authorization.invalidate()
         try await audit.record("auth.password_change", target: "user:\(user.id)", actor: actor)
     }
 

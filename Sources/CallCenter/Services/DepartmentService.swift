@@ -12,7 +12,7 @@ public struct DepartmentService: Sendable {
         self.now = now
     }
 
-    public func tree() async throws -> DepartmentTree { DepartmentTree(try await repos.departments.all()) }
+    public func tree() async throws -> DepartmentTree { try await repos.authorization.tree { try await repos.departments.all() } }
 
     public func list(for actor: Actor) async throws -> [Department] {
         let all = try await repos.departments.all()
@@ -37,6 +37,7 @@ public struct DepartmentService: Sendable {
             throw DomainError(.outOfScope, "only a role with scope `all` may create a top-level department", field: "parentId")
         }
         let department = try await repos.departments.create(name: name, parentId: parentId, at: now())
+        repos.authorization.invalidate()
         try await audit.record("department.create", target: "department:\(department.id)", detail: name, actor: actor)
         return department
     }
@@ -64,6 +65,7 @@ public struct DepartmentService: Sendable {
             department.parentId = newParent
         }
         try await repos.departments.update(department)
+        repos.authorization.invalidate()
         try await audit.record("department.update", target: "department:\(id)", detail: department.name, actor: actor)
         return department
     }
@@ -81,6 +83,7 @@ public struct DepartmentService: Sendable {
             )
         }
         try await repos.departments.delete(id)
+        repos.authorization.invalidate()
         try await audit.record("department.delete", target: "department:\(id)", detail: department.name, actor: actor)
     }
 

@@ -25,6 +25,7 @@ public struct RoleService: Sendable {
             throw DomainError(.conflict, "a role named “\(name)” already exists", field: "name")
         }
         let role = try await repos.roles.create(name: name, permissions: permissions, dataScope: dataScope, builtin: false)
+        repos.authorization.invalidate()
         try await audit.record(
             "role.create", target: "role:\(role.id)",
             detail: "\(name) scope=\(dataScope.rawValue) permissions=\(permissions.joined(separator: ","))", actor: actor
@@ -49,6 +50,7 @@ public struct RoleService: Sendable {
         if let permissions { role.permissions = permissions }
         role.permissions = try checkedPermissions(role.permissions, scope: role.dataScope, actor: actor)
         try await repos.roles.update(role)
+        repos.authorization.invalidate()
         try await audit.record(
             "role.update", target: "role:\(id)",
             detail: "\(role.name) scope=\(role.dataScope.rawValue) permissions=\(role.permissions.joined(separator: ","))",
@@ -68,6 +70,7 @@ public struct RoleService: Sendable {
             throw DomainError(.inUse, "role “\(role.name)” is still given to \(holders) user(s)")
         }
         try await repos.roles.delete(id)
+        repos.authorization.invalidate()
         try await audit.record("role.delete", target: "role:\(id)", detail: role.name, actor: actor)
     }
 

@@ -39,7 +39,7 @@ public struct UserService: Sendable {
     }
 
     public func list(_ query: ListQuery, departmentId: Int64?, for actor: Actor) async throws -> Page<User> {
-        let tree = DepartmentTree(try await repos.departments.all())
+        let tree = try await repos.authorization.tree { try await repos.departments.all() }
         return try await repos.users.list(
             query,
             filter: UserFilter(visibility: actor.principal.userVisibility(in: tree), departmentIds: departmentId.map { tree.subtree(of: $0) })
@@ -48,7 +48,7 @@ public struct UserService: Sendable {
 
     public func get(_ id: Int64, for actor: Actor) async throws -> User {
         guard let user = try await repos.users.get(id) else { throw DomainError.notFound("user") }
-        let tree = DepartmentTree(try await repos.departments.all())
+        let tree = try await repos.authorization.tree { try await repos.departments.all() }
         guard actor.principal.canSee(user: user, in: tree) else {
             throw DomainError(.outOfScope, "that user is outside your data scope")
         }
@@ -61,7 +61,7 @@ public struct UserService: Sendable {
         guard let rawUsername = input.username else { throw DomainError(.missing, "username is required", field: "username") }
         let username = try Validate.username(rawUsername)
         let name = try Validate.name(input.name ?? username)
-        let tree = DepartmentTree(try await repos.departments.all())
+        let tree = try await repos.authorization.tree { try await repos.departments.all() }
         let departmentId = input.departmentId ?? nil
         try checkDepartment(departmentId, tree: tree, actor: actor)
         let roleIds = try await checkedRoles(input.roleIds ?? [], actor: actor)
@@ -89,6 +89,7 @@ public struct UserService: Sendable {
             ),
             at: now()
         )
+        repos.authorization.invalidate()
         try await audit.record(
             "user.create", target: "user:\(user.id)",
             detail: "\(username) roles=\(roleIds.map(String.init).joined(separator: ",")) department=\(departmentId.map(String.init) ?? "-")",
@@ -99,7 +100,7 @@ public struct UserService: Sendable {
 
     public func update(_ id: Int64, _ input: UserInput, by actor: Actor) async throws -> User {
         var user = try await get(id, for: actor)
-        let tree = DepartmentTree(try await repos.departments.all())
+        let tree = try await repos.authorization.tree { try await repos.departments.all() }
         if let username = input.username, username != user.username {
             let username = try Validate.username(username)
             if try await repos.users.findByUsername(username) != nil {
@@ -130,6 +131,7 @@ public struct UserService: Sendable {
             throw DomainError(.forbidden, "you cannot change your own roles")
         }
         try await repos.users.update(user)
+        repos.authorization.invalidate()
         try await audit.record(
             rolesChanged ? "user.roles" : "user.update", target: "user:\(id)",
             detail: "\(user.username) roles=\(user.roleIds.map(String.init).joined(separator: ",")) department=\(user.departmentId.map(String.init) ?? "-")",
@@ -145,6 +147,7 @@ public struct UserService: Sendable {
         _ = try await checkedRoles(user.roleIds, actor: actor)
         try await repos.sessions.deleteAll(userId: id)
         try await repos.users.delete(id)
+        repos.authorization.invalidate()
         try await audit.record("user.delete", target: "user:\(id)", detail: user.username, actor: actor)
     }
 
@@ -158,6 +161,7 @@ public struct UserService: Sendable {
         let password = TemporaryPassword.generate()
         try await repos.users.setPassword(userId: id, hash: try await hasher.hash(password), mustChange: true)
         try await repos.sessions.deleteAll(userId: id)
+        repos.authorization.invalidate()
         try await audit.record("user.password_reset", target: "user:\(id)", detail: user.username, actor: actor)
         return password
     }

@@ -18,7 +18,10 @@ extension SIPMessage {
     }
 
     public func topVia() throws(SIPHeaderError) -> SIPVia {
-        guard let line = headers.lineBytes(.via).first else { throw SIPHeaderError(.via, .missing) }
+        guard let entry = headers.entries.first(where: { headers.matches($0, .via) }) else {
+            throw SIPHeaderError(.via, .missing)
+        }
+        let line = headers.valueBytes(of: entry)
         return try SIPSyntaxError.wrap(.via) { () throws(SIPSyntaxError) -> SIPVia in
             guard let element = try listElements(line).first else { throw .empty }
             var s = HeaderScanner(element)
@@ -138,10 +141,13 @@ extension SIPMessage {
     // MARK: helpers
 
     func single(_ name: SIPHeaderName) throws(SIPHeaderError) -> [UInt8] {
-        let lines = headers.lineBytes(name)
-        guard let first = lines.first else { throw SIPHeaderError(name, .missing) }
-        guard lines.count == 1 else { throw SIPHeaderError(name, .repeated) }
-        return first
+        var found: SIPHeaders.Entry?
+        for e in headers.entries where headers.matches(e, name) {
+            guard found == nil else { throw SIPHeaderError(name, .repeated) }
+            found = e
+        }
+        guard let found else { throw SIPHeaderError(name, .missing) }
+        return headers.valueBytes(of: found)
     }
 
     func nameAddress(_ name: SIPHeaderName) throws(SIPHeaderError) -> SIPNameAddress {

@@ -76,7 +76,7 @@ struct ByteClass: OptionSet, Sendable {
         }
         add("-.!%*_+`'~", .token)
         add("-_.!~*'()", .unreserved)
-        add("&=+$,;?/#", .userUnreserved)
+        add("&=+$,;?/", .userUnreserved)
         add("[]/:&+$", .paramUnreserved)
         add("[]/?:+$", .hnvUnreserved)
         add("0123456789abcdefABCDEF", .hexDigit)

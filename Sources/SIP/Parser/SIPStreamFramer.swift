@@ -26,7 +26,9 @@ public struct SIPStreamFramer: Sendable {
 
     /// Bytes read from the connection.
     public mutating func feed(_ bytes: ByteBuffer) {
-        if buffer.readableBytes == 0, failure == nil {
+        // After a framing error nothing more is framed, so nothing more is kept.
+        guard failure == nil else { return }
+        if buffer.readableBytes == 0 {
             buffer = bytes
         } else {
             var bytes = bytes
@@ -75,7 +77,12 @@ public struct SIPStreamFramer: Sendable {
         buffer.moveReaderIndex(forwardBy: head.headerEnd + length)
         pending = nil
         scanned = 0
-        if buffer.readableBytes == 0 { buffer = ByteBuffer() }
+        if buffer.readableBytes == 0 {
+            buffer = ByteBuffer()
+        } else if buffer.readerIndex > 16 * 1024 {
+            // Pipelined traffic never empties the buffer: drop what was framed.
+            buffer.discardReadBytes()
+        }
         return .message(message)
     }
 

@@ -37,7 +37,8 @@ extension SIPURI {
             let colon = userinfo.firstIndex(of: ASCII.colon)
             let user = userinfo[userinfo.startIndex..<(colon ?? userinfo.endIndex)]
             guard !user.isEmpty else { throw .invalidCharacter(offset: 0) }
-            try checkChars(user, [.unreserved, .userUnreserved], base: s.startIndex)
+            // "#" is not user-unreserved, but phones send it unescaped in dial strings; accept it.
+            try checkChars(user, [.unreserved, .userUnreserved], extra: UInt8(ascii: "#"), base: s.startIndex)
             uri.userRaw = String(decoding: user, as: UTF8.self)
             if let colon {
                 let password = userinfo[(colon + 1)...]
@@ -112,8 +113,10 @@ extension SIPURI {
         return uri
     }
 
-    private static func checkChars(_ part: ArraySlice<UInt8>, _ allowed: ByteClass, base: Int) throws(SIPSyntaxError) {
-        for j in part.indices where !part[j].is(allowed) && part[j] != ASCII.percent {
+    private static func checkChars(
+        _ part: ArraySlice<UInt8>, _ allowed: ByteClass, extra: UInt8 = ASCII.percent, base: Int
+    ) throws(SIPSyntaxError) {
+        for j in part.indices where !part[j].is(allowed) && part[j] != ASCII.percent && part[j] != extra {
             throw .invalidCharacter(offset: j - base)
         }
         guard hasValidEscapes(part) else { throw .invalidEscape }

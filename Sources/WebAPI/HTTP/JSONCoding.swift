@@ -13,13 +13,9 @@ enum JSONCoding {
         return encoder
     }()
 
-    static func rfc3339(_ date: Date) -> String {
-        date.formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: true).timeSeparator(.colon).timeZone(separator: .omitted))
-    }
+    static func rfc3339(_ date: Date) -> String { RFC3339.string(date) }
 
-    static func parseDate(_ text: String) -> Date? {
-        (try? Date(text, strategy: .iso8601)) ?? (try? Date(text, strategy: .iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: true).timeSeparator(.colon).timeZone(separator: .omitted)))
-    }
+    static func parseDate(_ text: String) -> Date? { RFC3339.date(text) ?? (try? Date(text, strategy: .iso8601)) }
 
     static let maxBody = 1 << 20
 
