@@ -27,8 +27,15 @@ struct SQLUserRepository: UserRepository {
             }
             return select
         }
-        // One scan for the page and the total (a window count, in SQLite and PostgreSQL alike);
-        // only a page past the end needs the separate count.
+        let count = { try await filtered(db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("users")).first()?.int("n") ?? 0 }
+        guard query.q != nil else {
+            // Unfiltered: an index walks the page and stops; the count is cheap.
+            let rows = try await filtered(db.select().columns(Self.columns).from("users"))
+                .paged(query, sortable: Self.sortable, defaultSort: "id").all()
+            return Page(items: try await withRoles(rows.map(Self.user)), total: try await count())
+        }
+        // A search scans anyway: one scan yields the page and the total (a window
+        // count, in SQLite and PostgreSQL alike); only a page past the end needs a second.
         let rows = try await filtered(
             db.select().columns(Self.columns.map { SQLColumn($0) as any SQLExpression })
                 .column(SQLRaw("COUNT(*) OVER ()"), as: "total_rows").from("users")
@@ -38,8 +45,7 @@ struct SQLUserRepository: UserRepository {
         if let first = rows.first {
             total = try first.int("total_rows")
         } else {
-            total = try await filtered(db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("users"))
-                .first()?.int("n") ?? 0
+            total = try await count()
         }
         return Page(items: try await withRoles(rows.map(Self.user)), total: total)
     }
