@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every Hotline test: the Swift unit and API tests, the command-line
-# tests against the real binary, and the browser tests in Debian's Chromium.
+# tests against the real binary, SIP interop with real peers, the browser
+# tests in Debian's Chromium, and the SIP parser fuzzer for a bounded time.
 # Installs what the tests need first. One build serves all suites.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -42,7 +43,14 @@ passed=$((passed + ${py_passed:-0}))
 failed=$((failed + ${py_failed:-0}))
 if [ "$py_status" -ne 0 ] && [ "${py_failed:-0}" -eq 0 ]; then failed=$((failed + 1)); fi
 
+echo "== fuzz: the SIP parser under libFuzzer for a bounded time"
+fuzz_seconds=${HOTLINE_FUZZ_SECONDS:-60}
+bash fuzz/run.sh "$fuzz_seconds" > test-output/fuzz.log 2>&1
+fuzz_status=$?
+grep -E "fuzz target built|stat::number_of_executed_units|Done [0-9]+ runs|ERROR|SUMMARY" test-output/fuzz.log | tail -5
+if [ "$fuzz_status" -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "fuzzing found a problem: see test-output/fuzz.log"; fi
+
 echo
 echo "screenshots and logs: test-output/"
 echo "$passed passed, $failed failed"
-[ "$swift_status" -eq 0 ] && [ "$py_status" -eq 0 ]
+[ "$swift_status" -eq 0 ] && [ "$py_status" -eq 0 ] && [ "$fuzz_status" -eq 0 ]
