@@ -3,16 +3,23 @@ import Foundation
 import Logging
 import SQLKit
 import SQLiteKit
+import Synchronization
 
 /// The open database: SQLite by default (one file under the data folder).
 /// Repositories speak SQLKit only, so PostgreSQL can slot in behind the
 /// same `SQLDatabase`.
 public final class Database: Sendable {
+    /// The one connection that writes (SQLite has a single writer).
     public let sql: any SQLDatabase
+    /// Read-only connections for list and lookup queries: with WAL they read
+    /// committed data beside the writer, so reads on both cores do not queue
+    /// behind one connection.
+    let readers: ReaderPool
     private let close: @Sendable () async throws -> Void
 
-    init(sql: any SQLDatabase, close: @escaping @Sendable () async throws -> Void) {
+    init(sql: any SQLDatabase, readers: [any SQLDatabase], close: @escaping @Sendable () async throws -> Void) {
         self.sql = sql
+        self.readers = ReaderPool(readers.isEmpty ? [sql] : readers)
         self.close = close
     }
 
@@ -42,13 +49,29 @@ public final class Database: Sendable {
         }
         let connection = try await SQLiteConnection.open(storage: storage, logger: logger)
         let sql = connection.sql(queryLogLevel: .trace)
+        var readerConnections: [SQLiteConnection] = []
         // WAL lets readers (backups, `hotline migrate` checks) run beside the server;
         // foreign keys keep user_roles honest.
         try await sql.raw("PRAGMA journal_mode=WAL").run()
         try await sql.raw("PRAGMA synchronous=NORMAL").run()
         try await sql.raw("PRAGMA foreign_keys=ON").run()
         try await sql.raw("PRAGMA busy_timeout=5000").run()
-        return Database(sql: sql, close: { try await connection.close() })
+        if path != ":memory:" {
+            for _ in 0..<2 {
+                let reader = try await SQLiteConnection.open(storage: storage, logger: logger)
+                try await reader.sql().raw("PRAGMA busy_timeout=5000").run()
+                try await reader.sql().raw("PRAGMA query_only=ON").run()
+                readerConnections.append(reader)
+            }
+        }
+        let readers = readerConnections
+        return Database(
+            sql: sql, readers: readers.map { $0.sql(queryLogLevel: .trace) },
+            close: {
+                for reader in readers { try await reader.close() }
+                try await connection.close()
+            }
+        )
     }
 
     public func shutdown() async throws { try await close() }
@@ -56,16 +79,29 @@ public final class Database: Sendable {
     /// Every repository over this database; the logo lives in `dataDirectory`.
     public func repositories(dataDirectory: String) -> Repositories {
         Repositories(
-            departments: SQLDepartmentRepository(db: sql),
-            roles: SQLRoleRepository(db: sql),
-            users: SQLUserRepository(db: sql),
-            sessions: SQLSessionRepository(db: sql),
-            audit: SQLAuditRepository(db: sql),
+            departments: SQLDepartmentRepository(db: sql, reads: readers),
+            roles: SQLRoleRepository(db: sql, reads: readers),
+            users: SQLUserRepository(db: sql, reads: readers),
+            sessions: SQLSessionRepository(db: sql, reads: readers),
+            audit: SQLAuditRepository(db: sql, reads: readers),
             customerFields: SQLCustomerFieldRepository(db: sql),
             followUpStatuses: SQLFollowUpStatusRepository(db: sql),
             logo: FileLogoStore(directory: URL(fileURLWithPath: dataDirectory).appendingPathComponent("branding").path),
             extensions: SQLExtensionRepository(db: sql),
             registrations: SQLRegistrationRepository(db: sql)
         )
+    }
+}
+
+/// Hands out reader connections round-robin.
+final class ReaderPool: Sendable {
+    private let connections: [any SQLDatabase]
+    private let next = Atomic<Int>(0)
+
+    init(_ connections: [any SQLDatabase]) { self.connections = connections }
+
+    var any: any SQLDatabase {
+        let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
+        return connections[index % connections.count]
     }
 }

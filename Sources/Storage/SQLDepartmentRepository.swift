@@ -4,14 +4,16 @@ import SQLKit
 
 struct SQLDepartmentRepository: DepartmentRepository {
     let db: any SQLDatabase
+    let reads: ReaderPool
+    private var read: any SQLDatabase { reads.any }
 
     func all() async throws -> [Department] {
-        try await db.select().columns("id", "name", "parent_id", "created_at").from("departments")
+        try await read.select().columns("id", "name", "parent_id", "created_at").from("departments")
             .orderBy("name").orderBy("id").all().map(Self.department)
     }
 
     func get(_ id: Int64) async throws -> Department? {
-        try await db.select().columns("id", "name", "parent_id", "created_at").from("departments")
+        try await read.select().columns("id", "name", "parent_id", "created_at").from("departments")
             .where("id", .equal, id).first().map(Self.department)
     }
 

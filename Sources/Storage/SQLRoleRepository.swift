@@ -4,27 +4,29 @@ import SQLKit
 
 struct SQLRoleRepository: RoleRepository {
     let db: any SQLDatabase
+    let reads: ReaderPool
+    private var read: any SQLDatabase { reads.any }
     private static let columns = ["id", "name", "permissions", "data_scope", "builtin"]
 
     func list(_ query: ListQuery) async throws -> Page<Role> {
-        let total = try await db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("roles")
+        let total = try await read.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("roles")
             .whereAnyContains(["name"], query.q).first()?.int("n") ?? 0
-        let rows = try await db.select().columns(Self.columns).from("roles").whereAnyContains(["name"], query.q)
+        let rows = try await read.select().columns(Self.columns).from("roles").whereAnyContains(["name"], query.q)
             .paged(query, sortable: ["name": "name", "dataScope": "data_scope", "id": "id"], defaultSort: "id").all()
         return Page(items: try rows.map(Self.role), total: total)
     }
 
     func get(_ id: Int64) async throws -> Role? {
-        try await db.select().columns(Self.columns).from("roles").where("id", .equal, id).first().map(Self.role)
+        try await read.select().columns(Self.columns).from("roles").where("id", .equal, id).first().map(Self.role)
     }
 
     func get(ids: [Int64]) async throws -> [Role] {
         guard !ids.isEmpty else { return [] }
-        return try await db.select().columns(Self.columns).from("roles").where("id", .in, ids).all().map(Self.role)
+        return try await read.select().columns(Self.columns).from("roles").where("id", .in, ids).all().map(Self.role)
     }
 
     func findByName(_ name: String) async throws -> Role? {
-        try await db.select().columns(Self.columns).from("roles").where("name", .equal, name).first().map(Self.role)
+        try await read.select().columns(Self.columns).from("roles").where("name", .equal, name).first().map(Self.role)
     }
 
     func create(name: String, permissions: [String], dataScope: DataScope, builtin: Bool) async throws -> Role {
@@ -49,7 +51,7 @@ struct SQLRoleRepository: RoleRepository {
     }
 
     func userCount(roleId: Int64) async throws -> Int {
-        try await db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("user_roles")
+        try await read.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("user_roles")
             .where("role_id", .equal, roleId).first()?.int("n") ?? 0
     }
 

@@ -4,6 +4,8 @@ import SQLKit
 
 struct SQLSessionRepository: SessionRepository {
     let db: any SQLDatabase
+    let reads: ReaderPool
+    private var read: any SQLDatabase { reads.any }
 
     func create(_ session: Session) async throws {
         try await db.insert(into: "sessions").columns("token_hash", "user_id", "created_at", "expires_at", "last_seen_at", "address")
@@ -14,7 +16,7 @@ struct SQLSessionRepository: SessionRepository {
     }
 
     func get(tokenHash: String) async throws -> Session? {
-        guard let row = try await db.select().columns("token_hash", "user_id", "created_at", "expires_at", "last_seen_at", "address")
+        guard let row = try await read.select().columns("token_hash", "user_id", "created_at", "expires_at", "last_seen_at", "address")
             .from("sessions").where("token_hash", .equal, tokenHash).first()
         else { return nil }
         return Session(
@@ -46,6 +48,8 @@ struct SQLSessionRepository: SessionRepository {
 
 struct SQLAuditRepository: AuditRepository {
     let db: any SQLDatabase
+    let reads: ReaderPool
+    private var read: any SQLDatabase { reads.any }
     private static let columns = ["id", "at", "actor_id", "actor_name", "action", "target", "address", "detail"]
     private static let searched = ["actor_name", "action", "target", "address", "detail"]
 
@@ -58,11 +62,11 @@ struct SQLAuditRepository: AuditRepository {
     }
 
     func list(_ query: ListQuery) async throws -> Page<AuditEntry> {
-        let total = try await db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("audit_log")
+        let total = try await read.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("audit_log")
             .whereAnyContains(Self.searched, query.q).first()?.int("n") ?? 0
         var page = query
         if page.sort == nil { page.sort = "at"; page.descending = true }
-        let rows = try await db.select().columns(Self.columns).from("audit_log").whereAnyContains(Self.searched, query.q)
+        let rows = try await read.select().columns(Self.columns).from("audit_log").whereAnyContains(Self.searched, query.q)
             .paged(page, sortable: ["at": "id", "action": "action", "actorName": "actor_name"], defaultSort: "id").all()
         return Page(
             items: try rows.map { row in

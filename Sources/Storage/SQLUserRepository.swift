@@ -4,6 +4,8 @@ import SQLKit
 
 struct SQLUserRepository: UserRepository {
     let db: any SQLDatabase
+    let reads: ReaderPool
+    private var read: any SQLDatabase { reads.any }
     private static let columns = ["id", "username", "name", "department_id", "extension", "must_change_password", "is_admin", "created_at"]
     private static let sortable = [
         "id": "id", "username": "username_key", "name": "name", "extension": "extension",
@@ -27,17 +29,17 @@ struct SQLUserRepository: UserRepository {
             }
             return select
         }
-        let count = { try await filtered(db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("users")).first()?.int("n") ?? 0 }
+        let count = { try await filtered(read.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("users")).first()?.int("n") ?? 0 }
         guard query.q != nil else {
             // Unfiltered: an index walks the page and stops; the count is cheap.
-            let rows = try await filtered(db.select().columns(Self.columns).from("users"))
+            let rows = try await filtered(read.select().columns(Self.columns).from("users"))
                 .paged(query, sortable: Self.sortable, defaultSort: "id").all()
             return Page(items: try await withRoles(rows.map(Self.user)), total: try await count())
         }
         // A search scans anyway: one scan yields the page and the total (a window
         // count, in SQLite and PostgreSQL alike); only a page past the end needs a second.
         let rows = try await filtered(
-            db.select().columns(Self.columns.map { SQLColumn($0) as any SQLExpression })
+            read.select().columns(Self.columns.map { SQLColumn($0) as any SQLExpression })
                 .column(SQLRaw("COUNT(*) OVER ()"), as: "total_rows").from("users")
         )
         .paged(query, sortable: Self.sortable, defaultSort: "id").all()
@@ -51,24 +53,24 @@ struct SQLUserRepository: UserRepository {
     }
 
     func get(_ id: Int64) async throws -> User? {
-        guard let row = try await db.select().columns(Self.columns).from("users").where("id", .equal, id).first() else { return nil }
+        guard let row = try await read.select().columns(Self.columns).from("users").where("id", .equal, id).first() else { return nil }
         return try await withRoles([Self.user(row)]).first
     }
 
     func findByUsername(_ username: String) async throws -> User? {
-        guard let row = try await db.select().columns(Self.columns).from("users")
+        guard let row = try await read.select().columns(Self.columns).from("users")
             .where("username_key", .equal, username.lowercased()).first()
         else { return nil }
         return try await withRoles([Self.user(row)]).first
     }
 
     func findByExtension(_ ext: String) async throws -> User? {
-        guard let row = try await db.select().columns(Self.columns).from("users").where("extension", .equal, ext).first() else { return nil }
+        guard let row = try await read.select().columns(Self.columns).from("users").where("extension", .equal, ext).first() else { return nil }
         return try await withRoles([Self.user(row)]).first
     }
 
     func passwordHash(userId: Int64) async throws -> String? {
-        try await db.select().column("password_hash").from("users").where("id", .equal, userId).first()?.string("password_hash")
+        try await read.select().column("password_hash").from("users").where("id", .equal, userId).first()?.string("password_hash")
     }
 
     func create(_ user: NewUser, at: Date) async throws -> User {
@@ -116,12 +118,12 @@ struct SQLUserRepository: UserRepository {
     }
 
     func count(inDepartment departmentId: Int64) async throws -> Int {
-        try await db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("users")
+        try await read.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("users")
             .where("department_id", .equal, departmentId).first()?.int("n") ?? 0
     }
 
     func count() async throws -> Int {
-        try await db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("users").first()?.int("n") ?? 0
+        try await read.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("users").first()?.int("n") ?? 0
     }
 
     private func setRoles(userId: Int64, roleIds: [Int64]) async throws {
@@ -135,7 +137,7 @@ struct SQLUserRepository: UserRepository {
     /// Fills `roleIds` for a page of users with one query.
     private func withRoles(_ users: [User]) async throws -> [User] {
         guard !users.isEmpty else { return users }
-        let rows = try await db.select().columns("user_id", "role_id").from("user_roles")
+        let rows = try await read.select().columns("user_id", "role_id").from("user_roles")
             .where("user_id", .in, users.map(\.id)).orderBy("role_id").all()
         var roles: [Int64: [Int64]] = [:]
         for row in rows { roles[try row.int64("user_id"), default: []].append(try row.int64("role_id")) }
