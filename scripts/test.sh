@@ -21,7 +21,7 @@ failed=0
 passed=0
 
 echo "== swift test"
-swift test --skip-build 2>&1 | tee test-output/swift-test.log | grep -E "✘|Test run|error" | tail -40
+swift test --skip-build 2>&1 | tee test-output/swift-test.log | grep -E "^✘|Test run|error:" | tail -40
 swift_status=${PIPESTATUS[0]}
 swift_total=$(grep -oE "Test run with [0-9]+ tests?" test-output/swift-test.log | grep -oE "[0-9]+" | tail -1)
 swift_failed=$(grep -cE "^✘ Test .* failed" test-output/swift-test.log || true)
