@@ -10,13 +10,13 @@ import ServiceLifecycle
 /// round-trip time and marks contacts that stop answering unreachable, so
 /// calls are not sent into the void. Also drops expired registrations.
 public struct ContactQualifier: Service {
-    let repos: Repositories
+    let location: LocationTable
     let endpoint: SIPEndpoint
     let policy: RegistrarPolicy
     let logger: Logger
 
-    public init(repos: Repositories, endpoint: SIPEndpoint, policy: RegistrarPolicy, logger: Logger) {
-        self.repos = repos
+    public init(location: LocationTable, endpoint: SIPEndpoint, policy: RegistrarPolicy, logger: Logger) {
+        self.location = location
         self.endpoint = endpoint
         self.policy = policy
         self.logger = logger
@@ -31,22 +31,35 @@ public struct ContactQualifier: Service {
             try? await gracefulShutdown()
             return
         }
-        while !Task.isShuttingDownGracefully {
-            do {
-                try await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(policy.qualifyInterval)) }
-            } catch {
-                return
+        await withDiscardingTaskGroup { group in
+            // New contacts get their first probe right away, so the page shows a round-trip time at once.
+            group.addTask {
+                await cancelWhenGracefulShutdown {
+                    await withDiscardingTaskGroup { probes in
+                        for await binding in location.newContacts {
+                            probes.addTask { await qualify(binding) }
+                        }
+                    }
+                }
             }
-            if Task.isShuttingDownGracefully { return }
-            await qualifyAll()
+            while !Task.isShuttingDownGracefully {
+                do {
+                    try await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(policy.qualifyInterval)) }
+                } catch {
+                    break
+                }
+                if Task.isShuttingDownGracefully { break }
+                await qualifyAll()
+            }
+            group.cancelAll()
         }
     }
 
     public func qualifyAll() async {
         let at = Date()
         do {
-            try await repos.registrations.removeExpired(now: at)
-            let bindings = try await repos.registrations.all(now: at)
+            try await location.removeExpired(now: at)
+            let bindings = try await location.all(now: at)
             await withTaskGroup(of: Void.self) { group in
                 for binding in bindings {
                     group.addTask { await qualify(binding) }
@@ -80,10 +93,13 @@ public struct ContactQualifier: Service {
         }
         guard updated != binding else { return }
         // The phone may have re-registered or left meanwhile: only touch a binding that is still there.
-        if let current = try? await repos.registrations.contacts(of: binding.extensionNumber, now: Date()).first(where: { $0.uri == binding.uri }),
-            current.callId == binding.callId, current.cseq == binding.cseq
-        {
-            try? await repos.registrations.save(updated)
+        location.modify(binding.extensionNumber, now: Date()) { current in
+            guard let index = current.firstIndex(where: { $0.uri == binding.uri && $0.callId == binding.callId && $0.cseq == binding.cseq })
+            else { return nil }
+            var next = current
+            next[index].rttMs = updated.rttMs
+            next[index].reachable = updated.reachable
+            return next
         }
     }
 

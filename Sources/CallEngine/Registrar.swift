@@ -11,6 +11,7 @@ import Synchronization
 /// answered. It is the transaction user of the SIP stack until calls come.
 public final class Registrar: SIPRequestHandler, SIPSecurityMonitor, Sendable {
     let repos: Repositories
+    let location: LocationTable
     let policy: RegistrarPolicy
     let logger: Logger
     let audit: AuditTrail
@@ -29,8 +30,12 @@ public final class Registrar: SIPRequestHandler, SIPSecurityMonitor, Sendable {
         let fetched: Date
     }
 
-    public init(repos: Repositories, policy: RegistrarPolicy, logger: Logger, now: @escaping @Sendable () -> Date = Date.init) {
+    public init(
+        repos: Repositories, location: LocationTable, policy: RegistrarPolicy, logger: Logger,
+        now: @escaping @Sendable () -> Date = Date.init
+    ) {
         self.repos = repos
+        self.location = location
         self.policy = policy
         self.logger = logger
         self.now = now
@@ -112,7 +117,7 @@ public final class Registrar: SIPRequestHandler, SIPSecurityMonitor, Sendable {
 
     private func challenge(_ request: SIPMessage, stale: Bool, toTag: String) -> SIPMessage {
         let nonce = state.withLock { $0.nonces.issue(now: now()) }
-        let headers = policy.algorithms.map { algorithm in
+        let headers = policy.challengeAlgorithms(userAgent: request.userAgent).map { algorithm in
             var value = "Digest realm=\"\(policy.realm)\", nonce=\"\(nonce)\", algorithm=\(algorithm.rawValue), qop=\"auth\""
             if stale { value += ", stale=true" }
             return SIPHeaderLine("WWW-Authenticate", value)
@@ -154,23 +159,18 @@ public final class Registrar: SIPRequestHandler, SIPSecurityMonitor, Sendable {
     private func updateBindings(
         _ request: SIPMessage, number: String, maxContacts: Int, peer: SIPPeer, toTag: String, at: Date
     ) async throws -> SIPMessage {
-        let callID = (try? request.callID()) ?? ""
-        let cseq = Int((try? request.cseq().sequence) ?? 0)
-        let headerExpires = try? request.expires()
-        var current = try await repos.registrations.contacts(of: number, now: at)
-
+        let change: BindingChange
         switch try? request.contacts() {
         case nil:
-            // No Contact: a query for the current bindings.
-            break
+            change = .query
         case .wildcard?:
-            guard headerExpires == 0 else {
+            guard (try? request.expires()) == 0 else {
                 return request.makeResponse(status: 400, reason: "Contact * needs Expires: 0", toTag: toTag)
             }
-            try await repos.registrations.removeAll(number: number)
-            current = []
+            change = .removeAll
         case .addresses(let contacts)?:
-            var changes: [(uri: String, expires: UInt32)] = []
+            let headerExpires = try? request.expires()
+            var wanted: [BindingChange.Contact] = []
             for contact in contacts {
                 let expires = min(contact.expires ?? headerExpires ?? policy.defaultExpires, policy.maxExpires)
                 if expires != 0 && expires < policy.minExpires {
@@ -179,49 +179,32 @@ public final class Registrar: SIPRequestHandler, SIPSecurityMonitor, Sendable {
                         extraHeaders: [SIPHeaderLine("Min-Expires", String(policy.minExpires))]
                     )
                 }
-                changes.append((contact.uri.description, expires))
+                var parameters = contact.parameters
+                parameters.remove(named: "expires")
+                wanted.append(.init(uri: contact.uri.description, parameters: parameters.serialized(), expires: expires))
             }
-            var next = current
-            for change in changes {
-                if let existing = next.first(where: { $0.uri == change.uri }), existing.callId == callID, existing.cseq >= cseq {
-                    // RFC 3261 §10.3 step 7: an out-of-order REGISTER changes nothing.
-                    continue
-                }
-                next.removeAll { $0.uri == change.uri }
-                if change.expires > 0 {
-                    next.append(Registration(
-                        extensionNumber: number, uri: change.uri, source: peer.hostPort, transport: peer.transport.rawValue.lowercased(),
-                        userAgent: String((request.userAgent ?? "").prefix(200)), callId: callID, cseq: cseq,
-                        expiresAt: at.addingTimeInterval(TimeInterval(change.expires)), rttMs: nil, reachable: true
-                    ))
-                }
-            }
-            if next.count > maxContacts {
-                return request.makeResponse(status: 403, reason: "Too Many Contacts (limit \(maxContacts))", toTag: toTag)
-            }
-            for gone in current where !next.contains(where: { $0.uri == gone.uri }) {
-                try await repos.registrations.remove(number: number, uri: gone.uri)
-            }
-            for binding in next where !current.contains(binding) {
-                try await repos.registrations.save(binding)
-            }
-            current = next
+            change = .update(wanted)
         }
-
+        let template = Registration(
+            extensionNumber: number, uri: "", source: peer.hostPort, transport: peer.transport.rawValue.lowercased(),
+            userAgent: String((request.userAgent ?? "").prefix(200)), callId: (try? request.callID()) ?? "",
+            cseq: Int((try? request.cseq().sequence) ?? 0), expiresAt: at
+        )
+        var outcome = BindingOutcome.accepted
+        let current = location.modify(number, now: at) { current in
+            let result = change.apply(to: current, template: template, maxContacts: maxContacts, now: at)
+            outcome = result.outcome
+            return result.bindings
+        }
+        if case .tooManyContacts = outcome {
+            return request.makeResponse(status: 403, reason: "Too Many Contacts (limit \(maxContacts))", toTag: toTag)
+        }
         var extra = current.map { binding in
             let remaining = max(0, Int(binding.expiresAt.timeIntervalSince(at).rounded()))
-            return SIPHeaderLine("Contact", "<\(binding.uri)>;expires=\(remaining)")
+            return SIPHeaderLine("Contact", "<\(binding.uri)>\(binding.parameters);expires=\(remaining)")
         }
-        extra.append(SIPHeaderLine("Date", Self.httpDate(at)))
+        extra.append(SIPHeaderLine("Date", HTTPDate.format(at)))
         return request.makeResponse(status: 200, toTag: toTag, extraHeaders: extra)
-    }
-
-    static func httpDate(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
-        return formatter.string(from: date)
     }
 
     // MARK: SIPSecurityMonitor

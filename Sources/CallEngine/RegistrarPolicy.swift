@@ -12,6 +12,11 @@ public struct RegistrarPolicy: Sendable {
     /// many deployed phones and tools answer only the first challenge;
     /// `SHA-256` alone is the strict choice for fleets that support it.
     public var algorithms: [DigestAlgorithmChoice] = [.md5, .sha256]
+    /// User-Agent prefixes of phones that know MD5 only and give up on a
+    /// challenge set holding an algorithm they do not know instead of
+    /// picking the one they do (baresip 1.0's libre reports "Function not
+    /// implemented"). They are offered MD5 alone while MD5 is allowed.
+    public var md5OnlyAgents: [String] = ["baresip"]
     /// Failed authentications from one address within `failureWindow` before it is blocked.
     public var failuresBeforeBlock: Int = 10
     public var failureWindow: TimeInterval = 60
@@ -23,6 +28,14 @@ public struct RegistrarPolicy: Sendable {
 
     public init(realm: String) {
         self.realm = realm
+    }
+
+    /// The challenges a REGISTER from `userAgent` gets, in order.
+    func challengeAlgorithms(userAgent: String?) -> [DigestAlgorithmChoice] {
+        guard algorithms.count > 1, algorithms.contains(.md5), let userAgent,
+            md5OnlyAgents.contains(where: { userAgent.lowercased().hasPrefix($0.lowercased()) })
+        else { return algorithms }
+        return [.md5]
     }
 }
 

@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import SIP
+import Synchronization
 
 /// The transaction layer and the transports' meeting point. Everything in
 /// here runs on one event loop: the transports call in on it, timers fire
@@ -264,20 +265,36 @@ public final class SIPEndpoint: @unchecked Sendable {
     /// Sends a non-INVITE request (OPTIONS qualify, NOTIFY…) to `peer` and
     /// returns its final response. The endpoint adds the top Via.
     public func request(_ request: SIPMessage, to peer: SIPPeer, timers: TransactionTimers? = nil) async throws -> SIPMessage {
-        try await eventLoop.flatSubmit { () -> EventLoopFuture<SIPMessage> in
-            var outgoing = request
-            let branch = self.newBranch()
-            let transport = peer.transport.rawValue
-            outgoing.headers.prepend(.via, "SIP/2.0/\(transport) \(self.localAddress);branch=\(branch);rport")
-            let method = outgoing.method ?? .options
-            let key = Self.clientKey(branch: branch, method: method)
-            let promise = self.eventLoop.makePromise(of: SIPMessage.self)
-            let (tx, actions) = ClientNonInviteTransaction.start(
-                request: outgoing, reliable: peer.transport.isReliable, timers: timers ?? self.configuration.timers)
-            self.clientTransactions[key] = ClientEntry(transaction: tx, peer: peer, promise: promise)
-            self.perform(actions, clientKey: key)
-            return promise.futureResult
-        }.get()
+        // Cancelling the calling task abandons the transaction at once (a
+        // shutdown must not wait out Timer F for a phone that went away).
+        let pending = PendingRequest()
+        return try await withTaskCancellationHandler {
+            try await eventLoop.flatSubmit { () -> EventLoopFuture<SIPMessage> in
+                var outgoing = request
+                let branch = self.newBranch()
+                let transport = peer.transport.rawValue
+                outgoing.headers.prepend(.via, "SIP/2.0/\(transport) \(self.localAddress);branch=\(branch);rport")
+                let method = outgoing.method ?? .options
+                let key = Self.clientKey(branch: branch, method: method)
+                let promise = self.eventLoop.makePromise(of: SIPMessage.self)
+                let (tx, actions) = ClientNonInviteTransaction.start(
+                    request: outgoing, reliable: peer.transport.isReliable, timers: timers ?? self.configuration.timers)
+                self.clientTransactions[key] = ClientEntry(transaction: tx, peer: peer, promise: promise)
+                self.perform(actions, clientKey: key)
+                if pending.started(key) { self.abandon(clientKey: key) }
+                return promise.futureResult
+            }.get()
+        } onCancel: {
+            if let key = pending.cancel() {
+                eventLoop.execute { self.abandon(clientKey: key) }
+            }
+        }
+    }
+
+    private func abandon(clientKey key: String) {
+        guard let entry = clientTransactions.removeValue(forKey: key) else { return }
+        for timer in entry.timers.values { timer.cancel() }
+        entry.promise?.fail(CancellationError())
     }
 
     /// Where responses to `request` go (RFC 3261 §18.2.2, RFC 3581 §4): back
@@ -387,6 +404,28 @@ public final class SIPEndpoint: @unchecked Sendable {
         let peer: SIPPeer
         var promise: EventLoopPromise<SIPMessage>?
         var timers: [TransactionTimer: Scheduled<Void>] = [:]
+    }
+}
+
+/// Hands a client transaction's key from the event loop to a cancellation
+/// handler that may run first, later, or concurrently.
+final class PendingRequest: Sendable {
+    private let state = Mutex<(key: String?, cancelled: Bool)>((nil, false))
+
+    /// Records the key; true when the request was cancelled before it started.
+    func started(_ key: String) -> Bool {
+        state.withLock { state in
+            state.key = key
+            return state.cancelled
+        }
+    }
+
+    /// Marks the request cancelled; returns the key when it has started.
+    func cancel() -> String? {
+        state.withLock { state in
+            state.cancelled = true
+            return state.key
+        }
     }
 }
 

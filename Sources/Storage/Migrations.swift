@@ -163,6 +163,9 @@ public enum Migrator {
                 "CREATE INDEX users_created ON users(created_at)",
             ]
         },
+        Migration(version: 5, name: "contact parameters of registrations") { _ in
+            ["ALTER TABLE registrations ADD COLUMN parameters TEXT NOT NULL DEFAULT ''"]
+        },
     ]
 
     /// Applies every pending migration; returns the versions applied now.

@@ -87,7 +87,7 @@ struct SQLExtensionRepository: ExtensionRepository {
 
 struct SQLRegistrationRepository: RegistrationRepository {
     let db: any SQLDatabase
-    private static let columns = ["extension_number", "uri", "source", "transport", "user_agent", "call_id", "cseq", "expires_at", "rtt_ms", "reachable"]
+    private static let columns = ["extension_number", "uri", "parameters", "source", "transport", "user_agent", "call_id", "cseq", "expires_at", "rtt_ms", "reachable"]
 
     func all(now: Date) async throws -> [Registration] {
         try await db.select().columns(Self.columns).from("registrations").where("expires_at", .greaterThan, Timestamp.string(now))
@@ -107,11 +107,7 @@ struct SQLRegistrationRepository: RegistrationRepository {
 
     func save(_ r: Registration) async throws {
         try await remove(number: r.extensionNumber, uri: r.uri)
-        try await db.insert(into: "registrations").columns(Self.columns)
-            .values(
-                SQLBind(r.extensionNumber), SQLBind(r.uri), SQLBind(r.source), SQLBind(r.transport), SQLBind(r.userAgent),
-                SQLBind(r.callId), SQLBind(r.cseq), SQLBind(Timestamp.string(r.expiresAt)), SQLBind(r.rttMs), SQLBind(r.reachable)
-            ).run()
+        try await db.insert(into: "registrations").columns(Self.columns).values(Self.values(r)).run()
     }
 
     func remove(number: String, uri: String) async throws {
@@ -126,9 +122,43 @@ struct SQLRegistrationRepository: RegistrationRepository {
         try await db.delete(from: "registrations").where("expires_at", .lessThanOrEqual, Timestamp.string(now)).run()
     }
 
+    /// One transaction per batch: a DELETE per chunk of extensions, then
+    /// multi-row INSERTs, so a write-behind flush of a thousand refreshed
+    /// phones costs a handful of statements.
+    func replace(_ bindings: [String: [Registration]]) async throws {
+        guard !bindings.isEmpty else { return }
+        try await db.raw("BEGIN").run()
+        do {
+            let numbers = Array(bindings.keys)
+            for start in stride(from: 0, to: numbers.count, by: 400) {
+                let chunk = Array(numbers[start..<min(start + 400, numbers.count)])
+                try await db.delete(from: "registrations").where("extension_number", .in, chunk).run()
+            }
+            let rows = bindings.values.flatMap { $0 }
+            for start in stride(from: 0, to: rows.count, by: 80) {
+                var insert = db.insert(into: "registrations").columns(Self.columns)
+                for r in rows[start..<min(start + 80, rows.count)] {
+                    insert = insert.values(Self.values(r))
+                }
+                try await insert.run()
+            }
+            try await db.raw("COMMIT").run()
+        } catch {
+            try? await db.raw("ROLLBACK").run()
+            throw error
+        }
+    }
+
+    private static func values(_ r: Registration) -> [any SQLExpression] {
+        [
+            SQLBind(r.extensionNumber), SQLBind(r.uri), SQLBind(r.parameters), SQLBind(r.source), SQLBind(r.transport), SQLBind(r.userAgent),
+            SQLBind(r.callId), SQLBind(r.cseq), SQLBind(Timestamp.string(r.expiresAt)), SQLBind(r.rttMs), SQLBind(r.reachable),
+        ]
+    }
+
     static func registration(_ row: any SQLRow) throws -> Registration {
         Registration(
-            extensionNumber: try row.string("extension_number"), uri: try row.string("uri"), source: try row.string("source"),
+            extensionNumber: try row.string("extension_number"), uri: try row.string("uri"), parameters: try row.string("parameters"), source: try row.string("source"),
             transport: try row.string("transport"), userAgent: try row.string("user_agent"), callId: try row.string("call_id"),
             cseq: try row.int("cseq"), expiresAt: try row.date("expires_at"), rttMs: try row.decode(column: "rtt_ms", as: Double?.self),
             reachable: try row.bool("reachable")

@@ -53,7 +53,12 @@ struct Serve: AsyncParsableCommand {
 
         let logger = makeLogger("hotline")
         let database = try await openStorage(storage, logger: logger)
-        let repos = database.repositories(dataDirectory: storage.dataDirectory)
+        var repos = database.repositories(dataDirectory: storage.dataDirectory)
+        // Registrations live in memory and are written behind (LocationPersister);
+        // every reader — registrar, qualifier, API — goes through the same table.
+        let location = LocationTable(store: repos.registrations)
+        try await location.load(now: Date())
+        repos.registrations = location
         let hasher = BcryptHasher()
         let bootstrap = Bootstrap(repos: repos, hasher: hasher, audit: AuditTrail(repository: repos.audit))
         let (created, generated) = try await bootstrap.ensureAdmin(password: adminPassword)
@@ -67,7 +72,7 @@ struct Serve: AsyncParsableCommand {
         policy.failuresBeforeBlock = blockAfter
         policy.blockSeconds = TimeInterval(blockSeconds)
         policy.algorithms = try digestAlgorithms(Environment.value(flag: sipDigestFlag, env: "HOTLINE_SIP_DIGEST") ?? "MD5,SHA-256")
-        let registrar = Registrar(repos: repos, policy: policy, logger: logger)
+        let registrar = Registrar(repos: repos, location: location, policy: policy, logger: logger)
         let sipService = SIPService(
             configuration: SIPEndpointConfiguration(host: sip.host, port: sip.port, product: "Hotline/\(Hotline.version)"),
             handler: registrar, logger: logger
@@ -80,7 +85,7 @@ struct Serve: AsyncParsableCommand {
             throw StartupError("cannot listen for SIP on \(sip): \(error)")
         }
         if let publicAddress { try await sipService.setAdvertisedAddress(HostPort(host: publicAddress, port: boundSIP.port).description) }
-        let qualifier = ContactQualifier(repos: repos, endpoint: sipService.endpoint, policy: policy, logger: logger)
+        let qualifier = ContactQualifier(location: location, endpoint: sipService.endpoint, policy: policy, logger: logger)
         let sipAddress = HostPort(host: sip.host, port: boundSIP.port)
 
         let sql = database.sql
@@ -104,8 +109,12 @@ struct Serve: AsyncParsableCommand {
         )
         let group = ServiceGroup(
             configuration: .init(
-                // Dependency order: SIP and qualify stop after the web edge.
-                services: [.init(service: sipService), .init(service: qualifier), .init(service: app)],
+                // Dependency order (they stop in reverse): the web edge first, then
+                // qualify and SIP, and the location table's last flush after SIP.
+                services: [
+                    .init(service: LocationPersister(table: location, logger: logger)), .init(service: sipService),
+                    .init(service: qualifier), .init(service: app),
+                ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )

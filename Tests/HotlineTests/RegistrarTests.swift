@@ -18,6 +18,7 @@ import Testing
     struct Rig {
         let app: TestApp
         let registrar: Registrar
+        let location: LocationTable
         let clock: Clock
     }
 
@@ -33,16 +34,20 @@ import Testing
         let clock = Clock()
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        return Rig(app: app, registrar: Registrar(repos: app.repos, policy: policy, logger: logger, now: { clock.now }), clock: clock)
+        let location = LocationTable(store: app.repos.registrations)
+        var repos = app.repos
+        repos.registrations = location
+        let registrar = Registrar(repos: repos, location: location, policy: policy, logger: logger, now: { clock.now })
+        return Rig(app: app, registrar: registrar, location: location, clock: clock)
     }
 
     static func register(
         contact: String? = "<sip:1001@127.0.0.1:5070>", expires: String? = nil, callID: String = "reg-1", cseq: Int = 1,
-        user: String = "1001", authorization: String? = nil
+        user: String = "1001", authorization: String? = nil, userAgent: String = "TestPhone/1.0"
     ) -> SIPMessage {
         var text = "REGISTER sip:hotline.test SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK-\(cseq)-\(callID);rport\r\n"
         text += "Max-Forwards: 70\r\nFrom: <sip:\(user)@hotline.test>;tag=f1\r\nTo: <sip:\(user)@hotline.test>\r\n"
-        text += "Call-ID: \(callID)\r\nCSeq: \(cseq) REGISTER\r\nUser-Agent: TestPhone/1.0\r\n"
+        text += "Call-ID: \(callID)\r\nCSeq: \(cseq) REGISTER\r\nUser-Agent: \(userAgent)\r\n"
         if let contact { text += "Contact: \(contact)\r\n" }
         if let expires { text += "Expires: \(expires)\r\n" }
         if let authorization { text += "Authorization: \(authorization)\r\n" }
@@ -83,10 +88,61 @@ import Testing
             #expect(ok.statusCode == 200, "\(algorithm)")
             #expect(ok.headers.all(.contact).first?.hasPrefix("<sip:1001@127.0.0.1:5070>;expires=") == true)
         }
-        let stored = try await rig.app.repos.registrations.contacts(of: "1001", now: Date())
+        let stored = try await rig.location.contacts(of: "1001", now: Date())
         #expect(stored.count == 1)
         #expect(stored.first?.source == "127.0.0.1:5070")
         #expect(stored.first?.userAgent == "TestPhone/1.0")
+        try await rig.app.database.shutdown()
+    }
+
+    @Test func phonesThatKnowOnlyMD5AreOfferedOnlyMD5() async throws {
+        let rig = try await Self.rig()
+        let baresip = await rig.registrar.handle(Self.register(userAgent: "baresip v1.0.0 (x86_64/linux)"), from: Self.peer)
+        #expect(try baresip.wwwAuthenticate().map { $0.algorithm } == ["MD5"])
+        let strict = try await Self.rig(algorithms: [.sha256])
+        let refused = await strict.registrar.handle(Self.register(userAgent: "baresip v1.0.0 (x86_64/linux)"), from: Self.peer)
+        #expect(try refused.wwwAuthenticate().map { $0.algorithm } == ["SHA-256"], "a SHA-256-only policy is not weakened")
+        try await rig.app.database.shutdown()
+        try await strict.app.database.shutdown()
+    }
+
+    @Test func contactParametersAreKeptAndBindingsAreWrittenBehindAndReloaded() async throws {
+        let rig = try await Self.rig()
+        let instance = "+sip.instance=\"<urn:uuid:00000000-0000-1000-8000-000A95A0E128>\";reg-id=1"
+        let ok = try await authenticatedRegister(rig, contact: "<sip:1001@127.0.0.1:5070;transport=udp>;\(instance);expires=600")
+        #expect(ok.statusCode == 200)
+        let contact = try #require(ok.headers.all(.contact).first)
+        #expect(contact.hasPrefix("<sip:1001@127.0.0.1:5070;transport=udp>;\(instance);expires=60"), "\(contact)")
+
+        let store = rig.app.repos.registrations
+        #expect(try await store.contacts(of: "1001", now: Date()).isEmpty, "answered before it is written")
+        #expect(try await rig.location.flush() == 1)
+        #expect(try await rig.location.flush() == 0, "nothing left to write")
+        let stored = try await store.contacts(of: "1001", now: Date())
+        #expect(stored.map(\.uri) == ["sip:1001@127.0.0.1:5070;transport=udp"])
+        #expect(stored.map(\.parameters) == [";" + instance])
+
+        // A restart reads the bindings back; an unregistration is written behind too.
+        let reloaded = LocationTable(store: store)
+        try await reloaded.load(now: Date())
+        #expect(try await reloaded.contacts(of: "1001", now: Date()).map(\.parameters) == [";" + instance])
+        let gone = try await authenticatedRegister(rig, cseq: 4, contact: "*", expires: "0")
+        #expect(gone.statusCode == 200)
+        try await rig.location.flush()
+        #expect(try await store.contacts(of: "1001", now: Date()).isEmpty)
+        try await rig.app.database.shutdown()
+    }
+
+    @Test func aNewContactIsAnnouncedForAnImmediateQualify() async throws {
+        let rig = try await Self.rig()
+        _ = try await authenticatedRegister(rig)
+        var arrivals = rig.location.newContacts.makeAsyncIterator()
+        let first = await arrivals.next()
+        #expect(first?.uri == "sip:1001@127.0.0.1:5070")
+        // A refresh of the same contact from the same address is not news.
+        _ = try await authenticatedRegister(rig, cseq: 4)
+        _ = try await authenticatedRegister(rig, cseq: 6, contact: "<sip:1001@127.0.0.1:5072>")
+        #expect(await arrivals.next()?.uri == "sip:1001@127.0.0.1:5072")
         try await rig.app.database.shutdown()
     }
 
@@ -148,7 +204,7 @@ import Testing
         #expect(two.headers.all(.contact).count == 2)
         let third = try await authenticatedRegister(rig, cseq: 6, contact: "<sip:1001@127.0.0.1:5074>", callID: "reg-2")
         #expect(third.statusCode == 403, "over the extension's limit of 2 contacts")
-        #expect(try await rig.app.repos.registrations.contacts(of: "1001", now: Date()).count == 2, "nothing changed")
+        #expect(try await rig.location.contacts(of: "1001", now: Date()).count == 2, "nothing changed")
 
         let removeOne = try await authenticatedRegister(rig, cseq: 8, contact: "<sip:1001@127.0.0.1:5072>;expires=0")
         #expect(removeOne.statusCode == 200)
@@ -159,7 +215,7 @@ import Testing
         let all = try await authenticatedRegister(rig, cseq: 12, contact: "*", expires: "0")
         #expect(all.statusCode == 200)
         #expect(all.headers.all(.contact).isEmpty)
-        #expect(try await rig.app.repos.registrations.contacts(of: "1001", now: Date()).isEmpty)
+        #expect(try await rig.location.contacts(of: "1001", now: Date()).isEmpty)
         try await rig.app.database.shutdown()
     }
 

@@ -48,6 +48,10 @@ public struct PhoneExtension: Sendable, Equatable {
 public struct Registration: Sendable, Equatable {
     public var extensionNumber: String
     public var uri: String
+    /// The Contact's header parameters as the phone sent them (without
+    /// `expires`), e.g. `+sip.instance="<urn:…>";reg-id=1` (RFC 5626): given
+    /// back in the 200 OK so the phone recognises its binding.
+    public var parameters: String
     /// Where the REGISTER came from (`IP:port`): NAT-aware phones are reached there.
     public var source: String
     public var transport: String
@@ -59,11 +63,12 @@ public struct Registration: Sendable, Equatable {
     public var reachable: Bool
 
     public init(
-        extensionNumber: String, uri: String, source: String, transport: String, userAgent: String, callId: String,
-        cseq: Int, expiresAt: Date, rttMs: Double? = nil, reachable: Bool = true
+        extensionNumber: String, uri: String, parameters: String = "", source: String, transport: String, userAgent: String,
+        callId: String, cseq: Int, expiresAt: Date, rttMs: Double? = nil, reachable: Bool = true
     ) {
         self.extensionNumber = extensionNumber
         self.uri = uri
+        self.parameters = parameters
         self.source = source
         self.transport = transport
         self.userAgent = userAgent

@@ -41,4 +41,7 @@ public protocol RegistrationRepository: Sendable {
     func remove(number: String, uri: String) async throws
     func removeAll(number: String) async throws
     func removeExpired(now: Date) async throws
+    /// Makes the stored bindings of each listed extension exactly the given
+    /// ones (an empty list removes them), all at once.
+    func replace(_ bindings: [String: [Registration]]) async throws
 }

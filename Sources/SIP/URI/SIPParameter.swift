@@ -52,7 +52,8 @@ extension Array where Element == SIPParameter {
         removeAll { $0.name.caseInsensitiveEquals(name) }
     }
 
-    func serialized() -> String {
+    /// `;name=value;flag` as written in a header or URI.
+    public func serialized() -> String {
         var out = ""
         for p in self {
             out += ";" + p.name

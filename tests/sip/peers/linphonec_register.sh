@@ -11,6 +11,11 @@ ip link add v0 type veth peer name v1
 ip link set v0 up
 ip link set v1 up
 ip addr add 127.0.0.2/32 dev v0
+# linphonec turns its SIP stack off a few seconds in when the only way out is
+# a loopback address: a private address and a default route inside this
+# namespace keep it on (nothing leaves the namespace).
+ip addr add 10.99.0.2/24 dev v0
+ip route add default via 10.99.0.1 dev v0
 DATA=$(mktemp -d)
 "$BIN" serve --data "$DATA" --http 127.0.0.1:18080 --sip 127.0.0.1:15060 --admin-password Admin-Pass-123 --sip-digest "$DIGEST" >"$DATA/out" 2>"$DATA/err" &
 SERVER=$!
