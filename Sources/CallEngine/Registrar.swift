@@ -17,6 +17,9 @@ public final class Registrar: SIPRequestHandler, SIPSecurityMonitor, Sendable {
     let audit: AuditTrail
     let now: @Sendable () -> Date
     private let state: Mutex<State>
+    /// The nonce key, for signing and verifying outside the lock; `State`
+    /// holds a copy with the same key that tracks nonce-counts.
+    private let nonceSigner: NonceIssuer
 
     struct State {
         var nonces: NonceIssuer
@@ -40,8 +43,10 @@ public final class Registrar: SIPRequestHandler, SIPSecurityMonitor, Sendable {
         self.logger = logger
         self.now = now
         self.audit = AuditTrail(repository: repos.audit, now: now)
+        let nonces = NonceIssuer(lifetime: 300)
+        nonceSigner = nonces
         state = Mutex(State(
-            nonces: NonceIssuer(lifetime: 300),
+            nonces: nonces,
             limiter: AuthFailureLimiter(limit: policy.failuresBeforeBlock, window: policy.failureWindow, blockFor: policy.blockSeconds)
         ))
     }
@@ -98,8 +103,11 @@ public final class Registrar: SIPRequestHandler, SIPSecurityMonitor, Sendable {
         if qop != nil && (nc == nil || cnonce == nil) {
             return request.makeResponse(status: 400, reason: "qop needs nc and cnonce", toTag: toTag)
         }
-        switch state.withLock({ $0.nonces.check(nonce, nc: nc, now: at) }) {
-        case .valid: break
+        switch nonceSigner.authenticate(nonce, now: at) {
+        case .ours(let issued):
+            guard state.withLock({ $0.nonces.accept(nonce, nc: nc, issued: issued, now: at) }) == .valid else {
+                return challenge(request, stale: false, toTag: toTag)
+            }
         case .stale: return challenge(request, stale: true, toTag: toTag)
         case .invalid: return challenge(request, stale: false, toTag: toTag)
         }
@@ -116,7 +124,7 @@ public final class Registrar: SIPRequestHandler, SIPSecurityMonitor, Sendable {
     }
 
     private func challenge(_ request: SIPMessage, stale: Bool, toTag: String) -> SIPMessage {
-        let nonce = state.withLock { $0.nonces.issue(now: now()) }
+        let nonce = nonceSigner.issue(now: now())
         let headers = policy.challengeAlgorithms(userAgent: request.userAgent).map { algorithm in
             var value = "Digest realm=\"\(policy.realm)\", nonce=\"\(nonce)\", algorithm=\(algorithm.rawValue), qop=\"auth\""
             if stale { value += ", stale=true" }

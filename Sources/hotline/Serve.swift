@@ -32,6 +32,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("sip-block-seconds"), help: "How long a blocked address stays blocked (env HOTLINE_SIP_BLOCK_SECONDS; default 600).")
     var sipBlockSecondsFlag: String?
 
+    @Option(name: .customLong("sip-qualify-seconds"), help: "How often registered phones are probed with OPTIONS; 0 turns probing off (env HOTLINE_SIP_QUALIFY_SECONDS; default 30).")
+    var sipQualifyFlag: String?
+
     @Option(name: .customLong("sip-digest"), help: "Digest algorithms offered to phones, in order (env HOTLINE_SIP_DIGEST; default MD5,SHA-256).")
     var sipDigestFlag: String?
 
@@ -50,6 +53,10 @@ struct Serve: AsyncParsableCommand {
         let blockAfter = try positiveInt(Environment.value(flag: sipBlockAfterFlag, env: "HOTLINE_SIP_BLOCK_AFTER") ?? "10", option: "--sip-block-after")
         let blockSeconds = try positiveInt(Environment.value(flag: sipBlockSecondsFlag, env: "HOTLINE_SIP_BLOCK_SECONDS") ?? "600", option: "--sip-block-seconds")
         let publicAddress = Environment.value(flag: publicAddressFlag, env: "HOTLINE_PUBLIC_ADDRESS")
+        let qualifyText = Environment.value(flag: sipQualifyFlag, env: "HOTLINE_SIP_QUALIFY_SECONDS") ?? "30"
+        guard let qualifySeconds = Int(qualifyText), (0...86_400).contains(qualifySeconds) else {
+            throw ValidationError("--sip-qualify-seconds must be a whole number of seconds from 0 to 86400, got “\(qualifyText)”")
+        }
 
         let logger = makeLogger("hotline")
         let database = try await openStorage(storage, logger: logger)
@@ -71,6 +78,7 @@ struct Serve: AsyncParsableCommand {
         var policy = RegistrarPolicy(realm: publicAddress ?? sipHost ?? "hotline")
         policy.failuresBeforeBlock = blockAfter
         policy.blockSeconds = TimeInterval(blockSeconds)
+        policy.qualifyInterval = TimeInterval(qualifySeconds)
         policy.algorithms = try digestAlgorithms(Environment.value(flag: sipDigestFlag, env: "HOTLINE_SIP_DIGEST") ?? "MD5,SHA-256")
         let registrar = Registrar(repos: repos, location: location, policy: policy, logger: logger)
         let sipService = SIPService(

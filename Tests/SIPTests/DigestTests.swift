@@ -1,6 +1,6 @@
 import Crypto
 import Foundation
-import SIP
+@testable import SIP
 import Testing
 
 @Suite struct DigestTests {
@@ -58,6 +58,28 @@ import Testing
         do { let verdict = issuer.check(nonce, nc: "00000003", now: start); #expect(verdict == .valid) }
         do { let verdict = issuer.check(nonce, nc: "00000002", now: start); #expect(verdict == .invalid) }
         do { let verdict = issuer.check(nonce, nc: "zz", now: start); #expect(verdict == .invalid) }
+    }
+}
+
+@Suite struct Base64URLTests {
+    @Test(arguments: [0, 1, 2, 3, 4, 5, 31, 32, 33])
+    func roundTripsEveryLengthWithoutPadding(length: Int) throws {
+        let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 250) }
+        let text = Base64URL.encode(bytes)
+        #expect(!text.contains("=") && !text.contains("+") && !text.contains("/"))
+        // The same as Foundation's alphabet-swapped base64.
+        let foundation = Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        #expect(text == foundation)
+        #expect(Base64URL.decode(text) == bytes)
+    }
+
+    @Test func rejectsForeignCharactersAndNonCanonicalSpellings() {
+        #expect(Base64URL.decode("ab+c") == nil)
+        #expect(Base64URL.decode("abc=") == nil)
+        #expect(Base64URL.decode("A") == nil, "a single character cannot encode a byte")
+        #expect(Base64URL.decode("AA") == [0], "leftover bits zero")
+        #expect(Base64URL.decode("AB") == nil, "leftover bits set: a second spelling of the same byte")
     }
 }
 

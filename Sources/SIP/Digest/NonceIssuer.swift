@@ -32,37 +32,100 @@ public struct NonceIssuer: Sendable {
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<8 { payload.append(UInt8.random(in: 0...255, using: &generator)) }
         let mac = HMAC<SHA256>.authenticationCode(for: payload, using: key)
-        return Self.base64url(payload + Array(mac).prefix(16))
+        return Base64URL.encode(payload + Array(mac).prefix(16))
+    }
+
+    /// What the signature says about a nonce, before any nonce-count.
+    public enum Signature: Equatable, Sendable {
+        case ours(issued: Date)
+        case stale
+        case invalid
+    }
+
+    /// Checks that we signed `nonce` and that it is still fresh. Pure: it
+    /// can run outside any lock (the HMAC is the expensive part).
+    public func authenticate(_ nonce: String, now: Date) -> Signature {
+        guard let bytes = Base64URL.decode(nonce), bytes.count == 32 else { return .invalid }
+        let payload = bytes[0..<16]
+        let mac = HMAC<SHA256>.authenticationCode(for: payload, using: key)
+        guard mac.withUnsafeBytes({ $0.prefix(16).elementsEqual(bytes[16..<32]) }) else { return .invalid }
+        let millis = payload.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        let issued = Date(timeIntervalSince1970: Double(millis) / 1000)
+        guard issued <= now.addingTimeInterval(5) else { return .invalid }
+        if now.timeIntervalSince(issued) > lifetime { return .stale }
+        return .ours(issued: issued)
+    }
+
+    /// Records `nc` (hex, as sent) for an authenticated nonce; a count that
+    /// does not rise is a replay.
+    public mutating func accept(_ nonce: String, nc: String?, issued: Date, now: Date) -> Verdict {
+        guard let nc else { return .valid }
+        guard nc.utf8.count == 8, let count = UInt32(nc, radix: 16), count > 0 else { return .invalid }
+        if let seen = counts[nonce], count <= seen.nc { return .invalid }
+        counts[nonce] = (count, issued)
+        if counts.count > 50_000 { counts = counts.filter { now.timeIntervalSince($0.value.issued) <= lifetime } }
+        return .valid
     }
 
     /// Checks `nonce` and records `nc` (hex, as sent) when the nonce is valid.
     public mutating func check(_ nonce: String, nc: String?, now: Date) -> Verdict {
-        guard let bytes = Self.decode(nonce), bytes.count == 32 else { return .invalid }
-        let payload = Array(bytes[0..<16])
-        let mac = HMAC<SHA256>.authenticationCode(for: payload, using: key)
-        guard Array(mac).prefix(16).elementsEqual(bytes[16..<32]) else { return .invalid }
-        let millis = payload[0..<8].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-        let issued = Date(timeIntervalSince1970: Double(millis) / 1000)
-        guard issued <= now.addingTimeInterval(5) else { return .invalid }
-        if now.timeIntervalSince(issued) > lifetime { return .stale }
-        if let nc {
-            guard nc.count == 8, let count = UInt32(nc, radix: 16), count > 0 else { return .invalid }
-            if let seen = counts[nonce], count <= seen.nc { return .invalid }
-            counts[nonce] = (count, issued)
-            if counts.count > 50_000 { counts = counts.filter { now.timeIntervalSince($0.value.issued) <= lifetime } }
+        switch authenticate(nonce, now: now) {
+        case .invalid: return .invalid
+        case .stale: return .stale
+        case .ours(let issued): return accept(nonce, nc: nc, issued: issued, now: now)
         }
-        return .valid
+    }
+}
+
+/// RFC 4648 §5 base64url without padding, by hand: Foundation's base64 plus
+/// three string replacements cost more than the HMAC.
+enum Base64URL {
+    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+    private static let values: [UInt8] = {
+        var table = [UInt8](repeating: 0xFF, count: 256)
+        for (index, char) in alphabet.enumerated() { table[Int(char)] = UInt8(index) }
+        return table
+    }()
+
+    static func encode(_ bytes: some Collection<UInt8>) -> String {
+        let input = Array(bytes)
+        var out = [UInt8]()
+        out.reserveCapacity((input.count * 4 + 2) / 3)
+        var index = 0
+        while index + 3 <= input.count {
+            let chunk = UInt32(input[index]) << 16 | UInt32(input[index + 1]) << 8 | UInt32(input[index + 2])
+            for shift in [18, 12, 6, 0] as [UInt32] { out.append(alphabet[Int((chunk >> shift) & 63)]) }
+            index += 3
+        }
+        let rest = input.count - index
+        if rest > 0 {
+            let chunk = UInt32(input[index]) << 16 | (rest == 2 ? UInt32(input[index + 1]) << 8 : 0)
+            out.append(alphabet[Int((chunk >> 18) & 63)])
+            out.append(alphabet[Int((chunk >> 12) & 63)])
+            if rest == 2 { out.append(alphabet[Int((chunk >> 6) & 63)]) }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
-    private static func base64url(_ bytes: [UInt8]) -> String {
-        Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
-
-    private static func decode(_ text: String) -> [UInt8]? {
-        guard text.count <= 64 else { return nil }
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.count % 4 != 0 { base64 += "=" }
-        return Data(base64Encoded: base64).map(Array.init)
+    static func decode(_ text: String) -> [UInt8]? {
+        let input = Array(text.utf8)
+        guard input.count <= 64, input.count % 4 != 1 else { return nil }
+        var out = [UInt8]()
+        out.reserveCapacity(input.count * 3 / 4)
+        var buffer: UInt32 = 0
+        var bits = 0
+        for char in input {
+            let value = values[Int(char)]
+            guard value != 0xFF else { return nil }
+            buffer = buffer << 6 | UInt32(value)
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                out.append(UInt8((buffer >> UInt32(bits)) & 0xFF))
+            }
+        }
+        // Leftover bits must be zero, so every nonce has exactly one spelling.
+        guard buffer & ((1 << UInt32(bits)) - 1) == 0 else { return nil }
+        return out
     }
 }
