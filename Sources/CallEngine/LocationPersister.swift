@@ -10,7 +10,7 @@ public struct LocationPersister: Service {
     let interval: Duration
     let logger: Logger
 
-    public init(table: LocationTable, interval: Duration = .milliseconds(500), logger: Logger) {
+    public init(table: LocationTable, interval: Duration = .seconds(1), logger: Logger) {
         self.table = table
         self.interval = interval
         self.logger = logger

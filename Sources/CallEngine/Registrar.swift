@@ -60,6 +60,19 @@ public final class Registrar: SIPRequestHandler, SIPSecurityMonitor, Sendable {
                 logger.error("registration failed", metadata: ["sip.peer": "\(peer)", "error": "\(error)"])
                 return request.makeResponse(status: 500, reason: "Server Internal Error", toTag: SIPEndpoint.newTag())
             }
+        default:
+            return respondImmediately(to: request, from: peer)!
+        }
+    }
+
+    /// Everything but a REGISTER for an extension not in the cache is
+    /// decided from memory, on the SIP event loop, without a task.
+    public func respondImmediately(to request: SIPMessage, from peer: SIPPeer) -> SIPMessage? {
+        switch request.method {
+        case .register?:
+            let toTag = SIPEndpoint.newTag()
+            guard case .answer(let response) = registerStep(request, from: peer, at: now(), toTag: toTag) else { return nil }
+            return response
         case .options?:
             return request.makeResponse(status: 200, toTag: SIPEndpoint.newTag(), extraHeaders: Self.capabilities)
         default:
@@ -75,52 +88,74 @@ public final class Registrar: SIPRequestHandler, SIPSecurityMonitor, Sendable {
 
     // MARK: REGISTER
 
+    enum RegisterStep {
+        case answer(SIPMessage)
+        /// The extension's secret is not cached: read it, then decide again.
+        /// Nothing has been recorded yet (nonce-counts, failures).
+        case lookUp(number: String)
+    }
+
     func register(_ request: SIPMessage, from peer: SIPPeer) async throws -> SIPMessage {
-        let at = now()
         let toTag = SIPEndpoint.newTag()
+        let at = now()
+        var step = registerStep(request, from: peer, at: at, toTag: toTag)
+        if case .lookUp(let number) = step {
+            try await loadExtension(number, at: at)
+            step = registerStep(request, from: peer, at: at, toTag: toTag)
+        }
+        switch step {
+        case .answer(let response): return response
+        case .lookUp: return request.makeResponse(status: 500, reason: "Server Internal Error", toTag: toTag)
+        }
+    }
+
+    /// RFC 3261 §10.3 from memory: blocked addresses, the digest challenge,
+    /// nonce checks, the credentials, then the bindings.
+    func registerStep(_ request: SIPMessage, from peer: SIPPeer, at: Date, toTag: String) -> RegisterStep {
         if state.withLock({ $0.limiter.isBlocked(peer.host, now: at) }) {
-            return request.makeResponse(status: 403, reason: "Forbidden (address blocked)", toTag: toTag)
+            return .answer(request.makeResponse(status: 403, reason: "Forbidden (address blocked)", toTag: toTag))
         }
         guard let to = try? request.to(), case .sip(let aor) = to.uri, let number = aor.user, !number.isEmpty else {
-            return request.makeResponse(status: 400, reason: "To must be a SIP address of record", toTag: toTag)
+            return .answer(request.makeResponse(status: 400, reason: "To must be a SIP address of record", toTag: toTag))
         }
         let credentials = (try? request.authorization())?.first { $0.isDigest && $0.realm == policy.realm }
-        guard let credentials else { return challenge(request, stale: false, toTag: toTag) }
+        guard let credentials else { return .answer(challenge(request, stale: false, toTag: toTag)) }
 
         // Check the credentials before telling anything about the extension.
         guard let username = credentials.username, let nonce = credentials.nonce, let response = credentials.response,
             let digestURI = credentials.uri, let algorithm = DigestAlgorithm(parameter: credentials.algorithm),
             policy.algorithms.contains(where: { $0.rawValue == algorithm.rawValue })
         else {
-            return request.makeResponse(status: 400, reason: "Malformed Authorization", toTag: toTag)
+            return .answer(request.makeResponse(status: 400, reason: "Malformed Authorization", toTag: toTag))
         }
         let qop = credentials.parameter("qop")
         if let qop, qop.lowercased() != "auth" {
-            return request.makeResponse(status: 400, reason: "Unsupported qop", toTag: toTag)
+            return .answer(request.makeResponse(status: 400, reason: "Unsupported qop", toTag: toTag))
         }
         let nc = credentials.parameter("nc")
         let cnonce = credentials.parameter("cnonce")
         if qop != nil && (nc == nil || cnonce == nil) {
-            return request.makeResponse(status: 400, reason: "qop needs nc and cnonce", toTag: toTag)
+            return .answer(request.makeResponse(status: 400, reason: "qop needs nc and cnonce", toTag: toTag))
         }
+        let issued: Date
         switch nonceSigner.authenticate(nonce, now: at) {
-        case .ours(let issued):
-            guard state.withLock({ $0.nonces.accept(nonce, nc: nc, issued: issued, now: at) }) == .valid else {
-                return challenge(request, stale: false, toTag: toTag)
-            }
-        case .stale: return challenge(request, stale: true, toTag: toTag)
-        case .invalid: return challenge(request, stale: false, toTag: toTag)
+        case .ours(let date): issued = date
+        case .stale: return .answer(challenge(request, stale: true, toTag: toTag))
+        case .invalid: return .answer(challenge(request, stale: false, toTag: toTag))
+        }
+        guard let ext = cachedExtension(number, at: at) else { return .lookUp(number: number) }
+        guard state.withLock({ $0.nonces.accept(nonce, nc: nc, issued: issued, now: at) }) == .valid else {
+            return .answer(challenge(request, stale: false, toTag: toTag))
         }
         let digest = DigestCredentials(
             username: username, realm: policy.realm, nonce: nonce, uri: digestURI, response: response, algorithm: algorithm,
             qop: qop, nc: nc, cnonce: cnonce
         )
-        let ext = try await extensionInfo(number, at: at)
-        guard username == number, let password = ext?.password, digest.matches(password: password, method: "REGISTER") else {
-            return try await authenticationFailed(request, peer: peer, number: number, toTag: toTag, at: at)
+        guard username == number, let password = ext.password, digest.matches(password: password, method: "REGISTER") else {
+            return .answer(authenticationFailed(request, peer: peer, number: number, toTag: toTag, at: at))
         }
         state.withLock { $0.limiter.recordSuccess(peer.host) }
-        return try await updateBindings(request, number: number, maxContacts: ext?.maxContacts ?? 1, peer: peer, toTag: toTag, at: at)
+        return .answer(updateBindings(request, number: number, maxContacts: ext.maxContacts, peer: peer, toTag: toTag, at: at))
     }
 
     private func challenge(_ request: SIPMessage, stale: Bool, toTag: String) -> SIPMessage {
@@ -133,25 +168,42 @@ public final class Registrar: SIPRequestHandler, SIPSecurityMonitor, Sendable {
         return request.makeResponse(status: 401, toTag: toTag, extraHeaders: headers)
     }
 
-    private func authenticationFailed(_ request: SIPMessage, peer: SIPPeer, number: String, toTag: String, at: Date) async throws -> SIPMessage {
+    private func authenticationFailed(_ request: SIPMessage, peer: SIPPeer, number: String, toTag: String, at: Date) -> SIPMessage {
         let block = state.withLock { $0.limiter.recordFailure(peer.host, now: at) }
         if let block {
             logger.warning(
                 "blocking SIP address after repeated failed authentications",
                 metadata: ["sip.address": "\(block.address)", "sip.failures": "\(block.failures)", "sip.until": "\(block.until)"]
             )
-            try await audit.record(
-                "sip.block", target: "address:\(block.address)", detail: "\(block.failures) failed authentications, last for \(number)",
-                actor: nil, address: block.address, actorName: "registrar"
-            )
+            // The audit entry is written behind the answer: an attacker's 403 never waits for the disk.
+            let audit = self.audit
+            let logger = self.logger
+            Task {
+                do {
+                    try await audit.record(
+                        "sip.block", target: "address:\(block.address)",
+                        detail: "\(block.failures) failed authentications, last for \(number)",
+                        actor: nil, address: block.address, actorName: "registrar"
+                    )
+                } catch {
+                    logger.error("could not write the audit entry for a SIP block", metadata: ["error": "\(error)"])
+                }
+            }
         }
         return request.makeResponse(status: 403, reason: "Forbidden", toTag: toTag)
     }
 
-    private func extensionInfo(_ number: String, at: Date) async throws -> CachedExtension? {
-        if let cached = state.withLock({ $0.extensions[number] }), at.timeIntervalSince(cached.fetched) < policy.extensionCacheSeconds {
-            return cached.password == nil ? nil : cached
-        }
+    /// The extension's secret and limits when cached and fresh; an unknown
+    /// extension is cached too (with no password), so guessing numbers
+    /// does not reach the database on every attempt.
+    private func cachedExtension(_ number: String, at: Date) -> CachedExtension? {
+        guard let cached = state.withLock({ $0.extensions[number] }),
+            at.timeIntervalSince(cached.fetched) < policy.extensionCacheSeconds
+        else { return nil }
+        return cached
+    }
+
+    private func loadExtension(_ number: String, at: Date) async throws {
         let ext = try await repos.extensions.find(number: number)
         let password = ext == nil ? nil : try await repos.extensions.password(number: number)
         let entry = CachedExtension(password: password, maxContacts: ext?.maxContacts ?? 0, fetched: at)
@@ -159,14 +211,13 @@ public final class Registrar: SIPRequestHandler, SIPSecurityMonitor, Sendable {
             if state.extensions.count > 50_000 { state.extensions.removeAll() }
             state.extensions[number] = entry
         }
-        return password == nil ? nil : entry
     }
 
     // MARK: bindings (RFC 3261 §10.3 steps 6–8)
 
     private func updateBindings(
         _ request: SIPMessage, number: String, maxContacts: Int, peer: SIPPeer, toTag: String, at: Date
-    ) async throws -> SIPMessage {
+    ) -> SIPMessage {
         let change: BindingChange
         switch try? request.contacts() {
         case nil:

@@ -161,6 +161,7 @@ public final class SIPEndpoint: @unchecked Sendable {
 
     private func perform(_ actions: [TransactionAction], serverKey key: String) {
         guard let entry = serverTransactions[key] else { return }
+        var immediate: SIPMessage?
         for action in actions {
             switch action {
             case .send(let message):
@@ -168,6 +169,10 @@ public final class SIPEndpoint: @unchecked Sendable {
             case .deliver(let request):
                 let handler = self.handler
                 let peer = entry.peer
+                if let response = handler.respondImmediately(to: request, from: peer) {
+                    immediate = response
+                    continue
+                }
                 Task {
                     let response = await handler.handle(request, from: peer)
                     self.eventLoop.execute { self.respond(response, serverKey: key) }
@@ -186,6 +191,8 @@ public final class SIPEndpoint: @unchecked Sendable {
                 }
             }
         }
+        // After this batch of actions, so the transaction sees them in order.
+        if let immediate { respond(immediate, serverKey: key) }
     }
 
     /// The TU's final answer for a server transaction.

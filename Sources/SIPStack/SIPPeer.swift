@@ -34,6 +34,14 @@ public struct SIPPeer: Sendable, Hashable, CustomStringConvertible {
 /// and returns the final response.
 public protocol SIPRequestHandler: Sendable {
     func handle(_ request: SIPMessage, from peer: SIPPeer) async -> SIPMessage
+    /// The final response when it can be decided at once from memory, on
+    /// the SIP event loop (no task, no thread hop); nil sends the request
+    /// to `handle`. Must not block.
+    func respondImmediately(to request: SIPMessage, from peer: SIPPeer) -> SIPMessage?
+}
+
+extension SIPRequestHandler {
+    public func respondImmediately(to request: SIPMessage, from peer: SIPPeer) -> SIPMessage? { nil }
 }
 
 import SIP

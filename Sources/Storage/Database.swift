@@ -15,6 +15,8 @@ public final class Database: Sendable {
     /// committed data beside the writer, so reads on both cores do not queue
     /// behind one connection.
     let readers: ReaderPool
+    /// Serializes multi-statement writes on the writer connection.
+    let gate = TransactionGate()
     private let close: @Sendable () async throws -> Void
 
     init(sql: any SQLDatabase, readers: [any SQLDatabase], close: @escaping @Sendable () async throws -> Void) {
@@ -88,7 +90,15 @@ public final class Database: Sendable {
             followUpStatuses: SQLFollowUpStatusRepository(db: sql),
             logo: FileLogoStore(directory: URL(fileURLWithPath: dataDirectory).appendingPathComponent("branding").path),
             extensions: SQLExtensionRepository(db: sql),
-            registrations: SQLRegistrationRepository(db: sql)
+            registrations: SQLRegistrationRepository(db: sql, gate: gate),
+            crm: CRMRepositories(
+                customers: SQLCustomerRepository(db: sql, reads: readers, gate: gate),
+                followUps: SQLFollowUpRepository(db: sql, reads: readers),
+                appointments: SQLAppointmentRepository(db: sql, reads: readers),
+                marked: SQLMarkedNumberRepository(db: sql, reads: readers),
+                blacklist: SQLBlacklistRepository(db: sql, reads: readers),
+                packages: SQLDataPackageRepository(db: sql, reads: readers, gate: gate)
+            )
         )
     }
 }

@@ -166,6 +166,129 @@ public enum Migrator {
         Migration(version: 5, name: "contact parameters of registrations") { _ in
             ["ALTER TABLE registrations ADD COLUMN parameters TEXT NOT NULL DEFAULT ''"]
         },
+        Migration(version: 6, name: "customers, follow-ups, appointments, marked numbers, blacklist, data packages") { d in
+            [
+                """
+                CREATE TABLE customers (
+                    id \(d.idColumn),
+                    name TEXT NOT NULL,
+                    phone TEXT NOT NULL,
+                    phones TEXT NOT NULL,
+                    owner_id BIGINT REFERENCES users(id) ON DELETE SET NULL,
+                    fields TEXT NOT NULL,
+                    search_text TEXT NOT NULL,
+                    package_id BIGINT,
+                    created_at TEXT NOT NULL,
+                    updated_at TEXT NOT NULL
+                )
+                """,
+                "CREATE INDEX customers_owner ON customers(owner_id, id)",
+                "CREATE INDEX customers_updated ON customers(updated_at)",
+                // Every number of every customer, normalized: screen pops, de-duplication, search by phone.
+                """
+                CREATE TABLE customer_numbers (
+                    number TEXT NOT NULL,
+                    customer_id BIGINT NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+                    PRIMARY KEY (number, customer_id)
+                )
+                """,
+                "CREATE INDEX customer_numbers_customer ON customer_numbers(customer_id)",
+                // Lower-cased values of searchable fields: prefix search through an index.
+                """
+                CREATE TABLE customer_values (
+                    field_key TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    customer_id BIGINT NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+                    PRIMARY KEY (field_key, value, customer_id)
+                )
+                """,
+                "CREATE INDEX customer_values_customer ON customer_values(customer_id)",
+                """
+                CREATE TABLE customer_transfers (
+                    id \(d.idColumn),
+                    customer_id BIGINT NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+                    from_user_id BIGINT,
+                    to_user_id BIGINT,
+                    by_user_id BIGINT,
+                    at TEXT NOT NULL
+                )
+                """,
+                "CREATE INDEX customer_transfers_customer ON customer_transfers(customer_id, id)",
+                """
+                CREATE TABLE follow_ups (
+                    id \(d.idColumn),
+                    customer_id BIGINT NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+                    user_id BIGINT REFERENCES users(id) ON DELETE SET NULL,
+                    status_id BIGINT REFERENCES follow_up_statuses(id) ON DELETE SET NULL,
+                    content TEXT NOT NULL,
+                    next_at TEXT,
+                    call_id BIGINT,
+                    created_at TEXT NOT NULL
+                )
+                """,
+                "CREATE INDEX follow_ups_customer ON follow_ups(customer_id, id)",
+                """
+                CREATE TABLE appointments (
+                    id \(d.idColumn),
+                    customer_id BIGINT NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+                    user_id BIGINT REFERENCES users(id) ON DELETE SET NULL,
+                    at TEXT NOT NULL,
+                    note TEXT NOT NULL,
+                    done BOOLEAN NOT NULL,
+                    created_at TEXT NOT NULL
+                )
+                """,
+                "CREATE INDEX appointments_customer ON appointments(customer_id, id)",
+                "CREATE INDEX appointments_due ON appointments(done, at)",
+                """
+                CREATE TABLE marked_numbers (
+                    id \(d.idColumn),
+                    number TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    user_id BIGINT REFERENCES users(id) ON DELETE SET NULL,
+                    call_id BIGINT,
+                    note TEXT NOT NULL,
+                    marked_at TEXT NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE blacklist (
+                    id \(d.idColumn),
+                    pattern TEXT NOT NULL UNIQUE,
+                    note TEXT NOT NULL,
+                    created_at TEXT NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE data_packages (
+                    id \(d.idColumn),
+                    name TEXT NOT NULL,
+                    file_name TEXT NOT NULL,
+                    created_by BIGINT REFERENCES users(id) ON DELETE SET NULL,
+                    created_at TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    total INTEGER NOT NULL,
+                    imported INTEGER NOT NULL,
+                    duplicates INTEGER NOT NULL,
+                    blacklisted INTEGER NOT NULL,
+                    invalid INTEGER NOT NULL,
+                    message TEXT NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE data_package_rows (
+                    package_id BIGINT NOT NULL REFERENCES data_packages(id) ON DELETE CASCADE,
+                    row_number INTEGER NOT NULL,
+                    result TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    customer_id BIGINT,
+                    row_values TEXT NOT NULL,
+                    PRIMARY KEY (package_id, row_number)
+                )
+                """,
+                "CREATE INDEX data_package_rows_result ON data_package_rows(package_id, result, row_number)",
+            ]
+        },
     ]
 
     /// Applies every pending migration; returns the versions applied now.

@@ -87,6 +87,7 @@ struct SQLExtensionRepository: ExtensionRepository {
 
 struct SQLRegistrationRepository: RegistrationRepository {
     let db: any SQLDatabase
+    let gate: TransactionGate
     private static let columns = ["extension_number", "uri", "parameters", "source", "transport", "user_agent", "call_id", "cseq", "expires_at", "rtt_ms", "reachable"]
 
     func all(now: Date) async throws -> [Registration] {
@@ -127,8 +128,7 @@ struct SQLRegistrationRepository: RegistrationRepository {
     /// phones costs a handful of statements.
     func replace(_ bindings: [String: [Registration]]) async throws {
         guard !bindings.isEmpty else { return }
-        try await db.raw("BEGIN").run()
-        do {
+        try await gate.run(on: db) {
             let numbers = Array(bindings.keys)
             for start in stride(from: 0, to: numbers.count, by: 400) {
                 let chunk = Array(numbers[start..<min(start + 400, numbers.count)])
@@ -142,10 +142,6 @@ struct SQLRegistrationRepository: RegistrationRepository {
                 }
                 try await insert.run()
             }
-            try await db.raw("COMMIT").run()
-        } catch {
-            try? await db.raw("ROLLBACK").run()
-            throw error
         }
     }
 

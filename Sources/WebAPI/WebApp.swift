@@ -59,6 +59,8 @@ public enum WebApp {
             users: UserService(repos: repos, audit: audit, hasher: config.hasher),
             settings: SettingsService(repos: repos, audit: audit),
             extensions: ExtensionService(repos: repos, audit: audit),
+            customers: CustomerService(repos: repos, audit: audit),
+            records: CRMRecordService(repos: repos, audit: audit),
             audit: audit, policy: config.sessionPolicy
         )
 
@@ -74,6 +76,9 @@ public enum WebApp {
         SettingsController.register(on: table, services: services)
         LogoController.register(on: table, services: services)
         ExtensionController.register(on: table, services: services, security: config.sipSecurity)
+        CustomerController.register(on: table, services: services)
+        CRMRecordController.register(on: table, services: services)
+        CustomerFileController.register(on: table, services: services)
 
         let endpoints = table.endpoints
         let document = OpenAPIDocument.build(endpoints: endpoints, version: config.version)

@@ -32,6 +32,7 @@ import Testing
     /// A JSON value of the right type for `schema`.
     static func goodValue(for schema: [String: Any]) -> Any {
         if let values = schema["enum"] as? [String] { return values[0] }
+        if schema["format"] as? String == "date-time" { return "2026-01-01T08:00:00Z" }
         switch schema["type"] as? String {
         case "string": return "Valid-Value-1"
         case "integer", "number": return 1

@@ -95,6 +95,22 @@ import Testing
         try await rig.app.database.shutdown()
     }
 
+    @Test func onlyACacheMissWaitsForTheDatabase() async throws {
+        let rig = try await Self.rig()
+        let challenge = try #require(rig.registrar.respondImmediately(to: Self.register(), from: Self.peer))
+        #expect(challenge.statusCode == 401)
+        let request = Self.register(cseq: 2, authorization: try Self.answer(challenge))
+        #expect(rig.registrar.respondImmediately(to: request, from: Self.peer) == nil, "1001's secret is not cached yet")
+        // The miss consumed nothing: the same nonce-count still works once the secret is read.
+        let ok = await rig.registrar.handle(request, from: Self.peer)
+        #expect(ok.statusCode == 200)
+        let refresh = Self.register(cseq: 3, authorization: try Self.answer(challenge, nc: "00000002"))
+        #expect(rig.registrar.respondImmediately(to: refresh, from: Self.peer)?.statusCode == 200, "answered from memory")
+        let replay = Self.register(cseq: 4, authorization: try Self.answer(challenge, nc: "00000002"))
+        #expect(rig.registrar.respondImmediately(to: replay, from: Self.peer)?.statusCode == 401, "a replayed count is challenged")
+        try await rig.app.database.shutdown()
+    }
+
     @Test func phonesThatKnowOnlyMD5AreOfferedOnlyMD5() async throws {
         let rig = try await Self.rig()
         let baresip = await rig.registrar.handle(Self.register(userAgent: "baresip v1.0.0 (x86_64/linux)"), from: Self.peer)

@@ -40,10 +40,24 @@ extension Permission {
     public static let sipBlocksView = Permission("pbx.sipBlocks.view", group: "pbx", menu: true)
     public static let sipBlocksDelete = Permission("pbx.sipBlocks.delete", group: "pbx")
 
+    // 客户管理 (CRM)
+    public static let customers = crud("crm.customers", group: "crm")
+    public static let customersImport = Permission("crm.customers.import", group: "crm", menu: true)
+    public static let customersExport = Permission("crm.customers.export", group: "crm")
+    public static let customersTransfer = Permission("crm.customers.transfer", group: "crm")
+    public static let poolClaim = Permission("crm.pool.claim", group: "crm", menu: true)
+    public static let followUps = crud("crm.followUps", group: "crm")
+    public static let appointments = crud("crm.appointments", group: "crm")
+    public static let markedView = Permission("crm.marked.view", group: "crm", menu: true)
+    public static let markedDelete = Permission("crm.marked.delete", group: "crm")
+    public static let blacklist = crud("crm.blacklist", group: "crm")
+
     /// Every permission the product knows, in menu order.
     public static let catalogue: [Permission] =
         departments + roles + users + [logoUpdate] + customerFields + followUpStatuses + [auditView]
         + extensions + [sipBlocksView, sipBlocksDelete]
+        + customers + [customersImport, customersExport, customersTransfer, poolClaim] + followUps + appointments
+        + [markedView, markedDelete] + blacklist
 
     public static let allKeys: Set<String> = Set(catalogue.map(\.key))
 

@@ -137,6 +137,7 @@ public struct Repositories: Sendable {
     public var logo: any LogoStore
     public var extensions: any ExtensionRepository
     public var registrations: any RegistrationRepository
+    public var crm: CRMRepositories
     /// Principals and the department tree, shared by every service over these repositories.
     public let authorization = AuthorizationCache()
 
@@ -144,7 +145,7 @@ public struct Repositories: Sendable {
         departments: any DepartmentRepository, roles: any RoleRepository, users: any UserRepository,
         sessions: any SessionRepository, audit: any AuditRepository,
         customerFields: any CustomerFieldRepository, followUpStatuses: any FollowUpStatusRepository,
-        logo: any LogoStore, extensions: any ExtensionRepository, registrations: any RegistrationRepository
+        logo: any LogoStore, extensions: any ExtensionRepository, registrations: any RegistrationRepository, crm: CRMRepositories
     ) {
         self.departments = departments
         self.roles = roles
@@ -156,5 +157,6 @@ public struct Repositories: Sendable {
         self.logo = logo
         self.extensions = extensions
         self.registrations = registrations
+        self.crm = crm
     }
 }

@@ -29,8 +29,8 @@ public struct NonceIssuer: Sendable {
     public func issue(now: Date) -> String {
         var payload = [UInt8]()
         withUnsafeBytes(of: UInt64(now.timeIntervalSince1970 * 1000).bigEndian) { payload.append(contentsOf: $0) }
-        var generator = SystemRandomNumberGenerator()
-        for _ in 0..<8 { payload.append(UInt8.random(in: 0...255, using: &generator)) }
+        // One draw from the system generator (one getrandom call), not one per byte.
+        withUnsafeBytes(of: UInt64.random(in: 0...UInt64.max)) { payload.append(contentsOf: $0) }
         let mac = HMAC<SHA256>.authenticationCode(for: payload, using: key)
         return Base64URL.encode(payload + Array(mac).prefix(16))
     }

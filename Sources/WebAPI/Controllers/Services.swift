@@ -9,6 +9,8 @@ struct Services: Sendable {
     let users: UserService
     let settings: SettingsService
     let extensions: ExtensionService
+    let customers: CustomerService
+    let records: CRMRecordService
     let audit: AuditTrail
     let policy: SessionPolicy
 }

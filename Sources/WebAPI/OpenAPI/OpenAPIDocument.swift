@@ -14,6 +14,14 @@ enum OpenAPIDocument {
         ("AuditEntry", AuditBody.schema),
         ("Extension", ExtensionBody.schema),
         ("BlockedAddress", BlockedBody.schema),
+        ("Customer", CustomerBody.schema),
+        ("CustomerTransfer", TransferRecordBody.schema),
+        ("FollowUp", FollowUpBody.schema),
+        ("Appointment", AppointmentBody.schema),
+        ("MarkedCustomer", MarkedBody.schema),
+        ("BlacklistEntry", BlacklistBody.schema),
+        ("DataPackage", DataPackageBody.schema),
+        ("PackageRow", PackageRowBody.schema),
     ]
 
     static func build(endpoints: [Endpoint], version: String) -> String {

@@ -1,0 +1,248 @@
+import CallCenter
+import Foundation
+import Hummingbird
+import Spreadsheet
+
+/// 资料管理: import (data packages), export and the template, as files.
+enum CustomerFileController {
+    static let maxUpload = 64 << 20
+
+    static func register(on table: RouteTable, services s: Services) {
+        let importer = CustomerImporter(repos: s.repos, audit: s.audit)
+        table.add(
+            Endpoint(method: .get, path: "/api/v1/customers/template.xlsx", access: .permission(Permission.customersImport),
+                     summary: "The import template: one column per configured field", tag: "crm",
+                     response: .string(format: "binary"), responseContentType: XLSX.contentType)
+        ) { _, _, _ in
+            let header = CustomerColumns.templateHeader(try await s.repos.customerFields.all())
+            let path = temporaryPath("xlsx")
+            try XLSXWriter.writeTemplate(path: path, sheetName: "客户", header: header)
+            return try fileResponse(path, contentType: XLSX.contentType, downloadName: "customers-template.xlsx")
+        }
+        table.add(
+            Endpoint(method: .get, path: "/api/v1/customers/export.xlsx", access: .permission(Permission.customersExport),
+                     summary: "Export the selected (ids=1,2) or all filtered customers in scope as .xlsx", tag: "crm",
+                     response: .string(format: "binary"), responseContentType: XLSX.contentType,
+                     query: Endpoint.listQuery + [QueryParameter(name: "ids", schema: .string(), description: "Comma-separated customer ids")])
+        ) { request, _, caller in
+            let fields = try await s.customers.searchFilters(CustomerController.fieldParameters(request))
+            let owner = try CustomerController.ownerFilter(request, caller: caller)
+            let phone = try CustomerController.phoneFilter(request)
+            let ids = try idList(request)
+            let q = try request.listQuery().q
+            var filter = CustomerFilter(visibility: try await s.customers.visibility(for: caller.actor))
+            filter.owner = owner
+            filter.phone = phone
+            filter.fields = fields
+            filter.ids = ids
+            let config = try await s.repos.customerFields.all().sorted { $0.order < $1.order }
+            let path = temporaryPath("xlsx")
+            let writer = try XLSXWriter(path: path, sheetName: "客户")
+            try writer.appendHeader(CustomerColumns.exportHeader(config))
+            var search = filter
+            if let q { search = try await filterWithSearch(filter, q: q, s: s, caller: caller) }
+            try await s.repos.crm.customers.forEach(filter: search, batch: 1000) { batch in
+                for customer in batch { try writer.append(CustomerColumns.exportRow(customer, config: config).map(XLSX.cell)) }
+            }
+            try writer.finish()
+            try await s.audit.record("customer.export", target: "customers", detail: "\(writer.rowCount - 1) rows", actor: caller.actor)
+            return try fileResponse(path, contentType: XLSX.contentType, downloadName: "customers.xlsx")
+        }
+        table.add(
+            Endpoint(method: .post, path: "/api/v1/customers/import", access: .permission(Permission.customersImport),
+                     summary: "Import customers from .xlsx or .csv (UTF-8 or GBK): a data package with per-row results", tag: "crm",
+                     request: .object([("file", .string(format: "binary")), ("dedupe", .string(values: ["true", "false"]))], required: ["file"]),
+                     requestContentTypes: ["multipart/form-data"], response: .ref("DataPackage"), status: 201)
+        ) { request, _, caller in
+            let body: ByteBuffer
+            do {
+                body = try await request.body.collect(upTo: maxUpload)
+            } catch let error as HTTPError where error.status == .contentTooLarge {
+                throw APIError(.contentTooLarge, code: "payload_too_large", message: "An import file may be at most 64 MiB; split it")
+            }
+            let form: MultipartForm
+            do {
+                form = try MultipartForm(body: Array(body.readableBytesView), contentType: request.headers[.contentType] ?? "")
+            } catch {
+                throw APIError(.badRequest, code: "invalid_field", message: "\(error)", field: "file")
+            }
+            guard let file = form.part("file"), !file.body.isEmpty else {
+                throw APIError(.badRequest, code: "missing_field", message: "Attach the .xlsx or .csv file as “file”", field: "file")
+            }
+            let dedupeText = form.part("dedupe")?.text.trimmingCharacters(in: .whitespaces).lowercased() ?? "false"
+            guard dedupeText == "true" || dedupeText == "false" else {
+                throw APIError(.badRequest, code: "invalid_field", message: "dedupe is true or false", field: "dedupe")
+            }
+            let fileName = file.fileName ?? "import"
+            let isZip = file.body.starts(with: [0x50, 0x4B, 0x03, 0x04])
+            let format: RowPump.Format = isZip || fileName.lowercased().hasSuffix(".xlsx") ? .xlsx : .csv
+            let path = temporaryPath(format == .xlsx ? "xlsx" : "csv")
+            guard FileManager.default.createFile(atPath: path, contents: Data(file.body)) else {
+                throw APIError(.serviceUnavailable, code: "unavailable", message: "Could not store the upload")
+            }
+            let package = try await importer.start(fileName: fileName, by: caller.actor)
+            let actor = caller.actor
+            let work = Task {
+                defer { try? FileManager.default.removeItem(atPath: path) }
+                return await importer.run(RowPump.rows(of: path, format: format), into: package, dedupe: dedupeText == "true", by: actor)
+            }
+            // Small files finish while the request waits; big ones go on and report progress in the package.
+            _ = await waitBriefly(for: work, seconds: 2)
+            return try .json(DataPackageBody(try await importer.package(package.id, by: caller.actor)), status: .created)
+        }
+        table.add(
+            Endpoint(method: .get, path: "/api/v1/data-packages", access: .permission(Permission.customersImport),
+                     summary: "Imports (资料包) with their counts", tag: "crm", response: .list(of: "DataPackage"), query: Endpoint.listQuery)
+        ) { request, _, caller in
+            let page = try await importer.packages(try request.listQuery(), by: caller.actor)
+            return try .json(ListBody(items: page.items.map(DataPackageBody.init), total: page.total))
+        }
+        table.add(
+            Endpoint(method: .get, path: "/api/v1/data-packages/{id}", access: .permission(Permission.customersImport),
+                     summary: "One import with its counts and status", tag: "crm", response: .ref("DataPackage"))
+        ) { _, context, caller in
+            try .json(DataPackageBody(try await importer.package(try context.id(), by: caller.actor)))
+        }
+        table.add(
+            Endpoint(method: .get, path: "/api/v1/data-packages/{id}/rows", access: .permission(Permission.customersImport),
+                     summary: "What became of each row of an import", tag: "crm", response: .list(of: "PackageRow"),
+                     query: Endpoint.listQuery + [QueryParameter(name: "result", schema: .string(values: PackageRow.Result.allCases.map(\.rawValue)), description: "Only rows with this result")])
+        ) { request, context, caller in
+            let id = try context.id()
+            var result: PackageRow.Result?
+            if let text = request.uri.queryParameters["result"].map(String.init), !text.isEmpty {
+                guard let parsed = PackageRow.Result(rawValue: text) else { throw APIError.invalidQuery("result", "result is imported, duplicate, blacklisted or invalid") }
+                result = parsed
+            }
+            let page = try await importer.rows(of: id, result: result, query: try request.listQuery(), by: caller.actor)
+            return try .json(ListBody(items: page.items.map(PackageRowBody.init), total: page.total))
+        }
+    }
+
+    static func idList(_ request: Request) throws -> [Int64]? {
+        guard let text = request.uri.queryParameters["ids"].map(String.init), !text.isEmpty else { return nil }
+        let parts = text.split(separator: ",")
+        guard parts.count <= 10_000 else { throw APIError.invalidQuery("ids", "at most 10,000 ids") }
+        return try parts.map { part in
+            guard let id = Int64(part.trimmingCharacters(in: .whitespaces)), id > 0 else { throw APIError.invalidQuery("ids", "ids are positive integers separated by commas") }
+            return id
+        }
+    }
+
+    /// The free-text search of the list, applied to an export: the same rows the page showed.
+    static func filterWithSearch(_ filter: CustomerFilter, q: String, s: Services, caller: Caller) async throws -> CustomerFilter {
+        var ids: [Int64] = []
+        var page = 1
+        while true {
+            let found = try await s.customers.list(ListQuery(q: q, page: page, pageSize: ListQuery.maxPageSize), filter: { f in
+                f.owner = filter.owner
+                f.phone = filter.phone
+                f.fields = filter.fields
+                f.ids = filter.ids
+            }, by: caller.actor)
+            ids += found.items.map(\.id)
+            if found.items.count < ListQuery.maxPageSize || ids.count >= 1_000_000 { break }
+            page += 1
+        }
+        var narrowed = filter
+        narrowed.ids = ids
+        return narrowed
+    }
+
+    static func temporaryPath(_ ext: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("hotline-\(UUID().uuidString).\(ext)").path
+    }
+
+    /// Streams a file we wrote, then deletes it.
+    static func fileResponse(_ path: String, contentType: String, downloadName: String) throws -> Response {
+        let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+        let body = ResponseBody(contentLength: size) { writer in
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            guard let handle = FileHandle(forReadingAtPath: path) else { throw APIError(.notFound, code: "not_found", message: "The file is gone") }
+            defer { try? handle.close() }
+            while let chunk = try handle.read(upToCount: 1 << 16), !chunk.isEmpty {
+                try await writer.write(ByteBuffer(bytes: chunk))
+            }
+            try await writer.finish(nil)
+        }
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: contentType, .cacheControl: "no-store",
+                .contentDisposition: "attachment; filename=\"\(downloadName)\"",
+            ],
+            body: body
+        )
+    }
+
+    static func waitBriefly(for work: Task<DataPackage, Never>, seconds: Double) async -> DataPackage? {
+        let done = Flag()
+        Task {
+            _ = await work.value
+            done.set()
+        }
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        while ContinuousClock.now < deadline {
+            if done.isSet { return await work.value }
+            try? await Task.sleep(for: .milliseconds(25))
+        }
+        return nil
+    }
+
+    final class Flag: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = false
+        var isSet: Bool { lock.withLock { value } }
+        func set() { lock.withLock { value = true } }
+    }
+}
+
+enum XLSX {
+    static let contentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+    static func cell(_ text: String) -> Cell { text.isEmpty ? .empty : .text(text) }
+}
+
+struct DataPackageBody: NullKeepingEncodable {
+    let id: Int64, name: String, fileName: String, createdBy: Int64?, createdByName: String?, createdAt: Date
+    let status: String, total: Int, imported: Int, duplicates: Int, blacklisted: Int, invalid: Int, message: String
+
+    init(_ p: DataPackage) {
+        id = p.id
+        name = p.name
+        fileName = p.fileName
+        createdBy = p.createdBy
+        createdByName = p.createdByName
+        createdAt = p.createdAt
+        status = p.status.rawValue
+        total = p.total
+        imported = p.imported
+        duplicates = p.duplicates
+        blacklisted = p.blacklisted
+        invalid = p.invalid
+        message = p.message
+    }
+
+    static let schema: Schema = .object([
+        ("id", .integer), ("name", .string()), ("fileName", .string()), ("createdBy", .nullable(.integer)), ("createdByName", .nullable(.string())),
+        ("createdAt", .string(format: "date-time")), ("status", .string(values: ["running", "done", "failed"])), ("total", .integer),
+        ("imported", .integer), ("duplicates", .integer), ("blacklisted", .integer), ("invalid", .integer), ("message", .string()),
+    ])
+}
+
+struct PackageRowBody: NullKeepingEncodable {
+    let row: Int, result: String, reason: String, customerId: Int64?, values: [String: String]
+
+    init(_ r: PackageRow) {
+        row = r.row
+        result = r.result.rawValue
+        reason = r.reason
+        customerId = r.customerId
+        values = r.values
+    }
+
+    static let schema: Schema = .object([
+        ("row", .integer), ("result", .string(values: PackageRow.Result.allCases.map(\.rawValue))), ("reason", .string()),
+        ("customerId", .nullable(.integer)), ("values", .map(.string())),
+    ])
+}
