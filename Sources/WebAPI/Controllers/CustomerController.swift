@@ -82,6 +82,16 @@ enum CustomerController {
             return try .json(ListBody(items: transfers.map(TransferRecordBody.init), total: transfers.count))
         }
         table.add(
+            Endpoint(method: .get, path: "/api/v1/customers/assignees", access: .permission(Permission.customersTransfer),
+                     summary: "Users customers may be transferred to (the caller's data scope)", tag: "crm",
+                     response: .object([("items", .array(.object([("id", .integer), ("username", .string()), ("name", .string())]))), ("total", .integer)]),
+                     query: Endpoint.listQuery)
+        ) { request, _, caller in
+            let page = try await s.users.list(try request.listQuery(), departmentId: nil, for: caller.actor)
+            struct Assignee: Encodable { let id: Int64, username: String, name: String }
+            return try .json(ListBody(items: page.items.map { Assignee(id: $0.id, username: $0.username, name: $0.name) }, total: page.total))
+        }
+        table.add(
             Endpoint(method: .post, path: "/api/v1/customers/{id}/claim", access: .permission(Permission.poolClaim),
                      summary: "Take a customer from the public pool (409 when someone owns it)", tag: "crm", response: .ref("Customer"))
         ) { _, context, caller in

@@ -6,7 +6,7 @@ enum SettingsController {
     static func register(on table: RouteTable, services s: Services) {
         let f = Permission.customerFields
         table.add(
-            Endpoint(method: .get, path: "/api/v1/customer-fields", access: .permission(f.permission(.view)), summary: "Customer field configuration, in order",
+            Endpoint(method: .get, path: "/api/v1/customer-fields", access: .anyPermission(f.permission(.view), also: [Permission.customers.permission(.view)]), summary: "Customer field configuration, in order",
                      tag: "settings", response: .list(of: "CustomerField"), query: Endpoint.listQuery)
         ) { request, _, _ in
             let query = try request.listQuery()
@@ -48,7 +48,7 @@ enum SettingsController {
 
         let st = Permission.followUpStatuses
         table.add(
-            Endpoint(method: .get, path: "/api/v1/follow-up-statuses", access: .permission(st.permission(.view)), summary: "Follow-up statuses, in order",
+            Endpoint(method: .get, path: "/api/v1/follow-up-statuses", access: .anyPermission(st.permission(.view), also: [Permission.followUps.permission(.view)]), summary: "Follow-up statuses, in order",
                      tag: "settings", response: .list(of: "FollowUpStatus"), query: Endpoint.listQuery)
         ) { request, _, _ in
             let query = try request.listQuery()

@@ -49,6 +49,9 @@ final class RouteTable: @unchecked Sendable {
             case .permission(let permission):
                 try Self.requireSettledPassword(principal)
                 try principal.require(permission)
+            case .anyPermission(let permission, let also):
+                try Self.requireSettledPassword(principal)
+                if !also.contains(where: principal.has) { try principal.require(permission) }
             }
             return try await handler(request, context, Caller(actor: Actor(principal: principal, address: context.clientAddress), token: token))
         }

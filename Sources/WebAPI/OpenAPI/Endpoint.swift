@@ -11,6 +11,9 @@ enum Access: Sendable {
     case signedIn
     /// A signed-in user whose roles grant this permission.
     case permission(Permission)
+    /// A signed-in user with the first permission or any of `also` (reads
+    /// that several menus need, e.g. the field configuration for the CRM).
+    case anyPermission(Permission, also: [Permission])
 }
 
 struct QueryParameter: Sendable {

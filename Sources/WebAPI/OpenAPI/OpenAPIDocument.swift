@@ -68,6 +68,10 @@ enum OpenAPIDocument {
         case .permission(let permission):
             op.append(("security", securityRequirement))
             op.append(("x-permission", .string(permission.key)))
+        case .anyPermission(let permission, let also):
+            op.append(("security", securityRequirement))
+            op.append(("x-permission", .string(permission.key)))
+            op.append(("x-also-permitted-by", .array(also.map { .string($0.key) })))
         }
         var parameters: [JSONValue] = endpoint.pathParameters.map { name in
             .object([("name", .string(name)), ("in", "path"), ("required", true), ("schema", endpoint.pathParameterSchema.json)])
@@ -94,7 +98,7 @@ enum OpenAPIDocument {
         switch endpoint.access {
         case .anonymous: break
         case .signedIn, .signedInAllowingPasswordChange: errors.append((401, "Not signed in"))
-        case .permission: errors += [(401, "Not signed in"), (403, "Permission, data scope or password change required")]
+        case .permission, .anyPermission: errors += [(401, "Not signed in"), (403, "Permission, data scope or password change required")]
         }
         if !endpoint.pathParameters.isEmpty { errors.append((404, "No such object")) }
         if endpoint.method != .get { errors.append((409, "Conflicts with stored data")) }

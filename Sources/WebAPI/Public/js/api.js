@@ -40,9 +40,15 @@ function queryString(query) {
   return s ? `?${s}` : '';
 }
 
+/** path + query string (empty values left out): links for downloads. */
+export function withQuery(path, query) {
+  return path + queryString(query);
+}
+
 /**
  * request(method, path, {body, query, raw, contentType, quiet})
- * `raw` sends a Blob/File as-is with `contentType`; `quiet` suppresses the
+ * `raw` sends a Blob/File as-is with `contentType` (a FormData goes as
+ * multipart/form-data); `quiet` suppresses the
  * global 401/403-password redirects (used by the login and bootstrap calls).
  */
 export async function request(method, path, opts = {}) {
@@ -50,7 +56,9 @@ export async function request(method, path, opts = {}) {
   const token = getToken();
   if (token) headers.Authorization = `Bearer ${token}`;
   let payload;
-  if (opts.raw !== undefined) {
+  if (typeof FormData !== 'undefined' && opts.raw instanceof FormData) {
+    payload = opts.raw; // multipart: the browser sets the boundary in Content-Type
+  } else if (opts.raw !== undefined) {
     payload = opts.raw;
     headers['Content-Type'] = opts.contentType || 'application/octet-stream';
   } else if (opts.body !== undefined) {

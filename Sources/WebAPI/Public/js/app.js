@@ -10,6 +10,7 @@ import { createLayout } from './components/layout.js';
 import { closeAllDialogs } from './components/dialog.js';
 import { toast } from './components/toast.js';
 import { emptyState, button } from './components/ui.js';
+import { startReminders, stopReminders } from './reminders.js';
 
 import * as loginPage from './pages/login.js';
 import * as forcedPage from './pages/forced-password.js';
@@ -24,9 +25,23 @@ import * as statusesPage from './pages/follow-up-statuses.js';
 import * as auditPage from './pages/audit.js';
 import * as extensionsPage from './pages/extensions.js';
 import * as sipSecurityPage from './pages/sip-security.js';
+import * as customersPage from './pages/customers.js';
+import * as poolPage from './pages/pool.js';
+import * as followUpsPage from './pages/follow-ups.js';
+import * as appointmentsPage from './pages/appointments.js';
+import * as markedPage from './pages/marked.js';
+import * as blacklistPage from './pages/blacklist.js';
+import * as dataPage from './pages/data-packages.js';
 
 const PAGES = {
   '/': homePage,
+  '/crm/customers': customersPage,
+  '/crm/pool': poolPage,
+  '/crm/follow-ups': followUpsPage,
+  '/crm/appointments': appointmentsPage,
+  '/crm/marked': markedPage,
+  '/crm/blacklist': blacklistPage,
+  '/crm/data': dataPage,
   '/org/departments': departmentsPage,
   '/org/roles': rolesPage,
   '/org/users': usersPage,
@@ -64,6 +79,7 @@ function mountStandalone(page, ctx) {
 async function logout() {
   try { await api.post('/api/v1/auth/logout', undefined, { quiet: true }); } catch { /* already gone */ }
   clearToken();
+  stopReminders();
   session.user = null;
   returnTo = null;
   closeAllDialogs();
@@ -116,6 +132,7 @@ function render() {
     layout = createLayout({ onLogout: logout });
     clear(app);
     app.appendChild(layout.root);
+    if (can('crm.appointments.view')) startReminders();
   }
   const found = findNavItem(path);
   layout.setActive(found);
@@ -142,6 +159,7 @@ async function boot() {
       if (!session.user) return;
       session.user = null;
       clearToken();
+      stopReminders();
       returnTo = currentPath();
       toast.info(t('auth.sessionExpired'));
       resetLayout();

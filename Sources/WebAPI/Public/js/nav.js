@@ -3,6 +3,17 @@ import { can } from './state.js';
 
 export const NAV = [
   {
+    id: 'crm', icon: 'contact', items: [
+      { id: 'crm.customers', path: '/crm/customers', perm: 'crm.customers.view', icon: 'contact' },
+      { id: 'crm.pool', path: '/crm/pool', perm: 'crm.customers.view', icon: 'inbox' },
+      { id: 'crm.followUps', path: '/crm/follow-ups', perm: 'crm.followUps.view', icon: 'message' },
+      { id: 'crm.appointments', path: '/crm/appointments', perm: 'crm.appointments.view', icon: 'calendar' },
+      { id: 'crm.marked', path: '/crm/marked', perm: 'crm.marked.view', icon: 'star' },
+      { id: 'crm.blacklist', path: '/crm/blacklist', perm: 'crm.blacklist.view', icon: 'ban' },
+      { id: 'crm.data', path: '/crm/data', perm: 'crm.customers.import', icon: 'database' },
+    ],
+  },
+  {
     id: 'org', icon: 'org', items: [
       { id: 'org.departments', path: '/org/departments', perm: 'org.departments.view', icon: 'tree' },
       { id: 'org.roles', path: '/org/roles', perm: 'org.roles.view', icon: 'shield' },

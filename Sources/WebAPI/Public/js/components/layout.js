@@ -3,7 +3,8 @@ import { h, clear } from '../dom.js';
 import { icon } from './icons.js';
 import { langSwitch } from './lang.js';
 import { visibleNav } from '../nav.js';
-import { session, onLogoChange } from '../state.js';
+import { session, onLogoChange, can } from '../state.js';
+import { onReminders } from '../reminders.js';
 import { t } from '../i18n/index.js';
 import { navigate } from '../router.js';
 
@@ -69,6 +70,22 @@ function userMenu({ onLogout }) {
   return wrap;
 }
 
+/** Top-bar bell: due appointments (预约提醒), a link to the list. */
+function reminderBell() {
+  const count = h('span', { class: 'bell-count', testid: 'reminder-count', hidden: true });
+  const el = h('a', { class: 'reminder-bell', href: '#/crm/appointments?due=true', testid: 'reminder-bell' }, icon('bell'), count);
+  el.dispose = onReminders((items) => {
+    const n = items.length;
+    count.hidden = n === 0;
+    count.textContent = n > 99 ? '99+' : String(n);
+    el.classList.toggle('has-due', n > 0);
+    const label = n ? t('reminders.bellDue', { n }) : t('reminders.bellNone');
+    el.setAttribute('aria-label', label);
+    el.title = label;
+  });
+  return el;
+}
+
 /** Builds the frame; returns {root, content, setActive(found)}. */
 export function createLayout({ onLogout }) {
   const links = new Map();
@@ -86,13 +103,14 @@ export function createLayout({ onLogout }) {
   const content = h('main', { class: 'content', id: 'content', tabindex: '-1', testid: 'content' });
   const version = h('span', { testid: 'version' }, session.version ? t('app.version', { v: session.version }) : '');
   const logoEl = brand();
+  const bell = can('crm.appointments.view') ? reminderBell() : null;
 
   const root = h('div', { class: 'layout', testid: 'layout' },
     h('a', { class: 'skip-link', href: '#content', onclick: (e) => { e.preventDefault(); content.focus(); } }, t('app.skipToContent')),
     h('header', { class: 'topbar', testid: 'topbar' },
       h('div', { class: 'topbar-brand' }, logoEl),
       crumbs,
-      h('div', { class: 'topbar-right' }, langSwitch('on-light'), userMenu({ onLogout }))),
+      h('div', { class: 'topbar-right' }, bell, langSwitch('on-light'), userMenu({ onLogout }))),
     h('div', { class: 'layout-body' },
       h('aside', { class: 'sider', 'aria-label': t('app.navigation') },
         h('nav', { class: 'nav', testid: 'nav' }, h('ul', { class: 'nav-list' }, h('li', null, home)), groupsEl)),
@@ -120,6 +138,9 @@ export function createLayout({ onLogout }) {
   return {
     root, content, setActive,
     setVersion(v) { version.textContent = v ? t('app.version', { v }) : ''; },
-    dispose() { if (logoEl.dispose) logoEl.dispose(); },
+    dispose() {
+      if (logoEl.dispose) logoEl.dispose();
+      if (bell) bell.dispose();
+    },
   };
 }

@@ -10,14 +10,74 @@ import { formatNumber } from '../format.js';
 
 const PAGE_SIZES = [20, 50, 100];
 
+// ---- the "more" menu of a row (actions marked `more: true`)
+let openRowMenu = null;
+function closeRowMenu() {
+  if (openRowMenu) openRowMenu();
+}
+
+function rowMoreMenu(list, row) {
+  const trigger = h('button', {
+    type: 'button', class: 'link-btn more-btn', testid: 'row-more', 'aria-haspopup': 'menu', 'aria-expanded': 'false',
+  }, h('span', null, t('table.more')), icon('chevronDown'));
+  function open() {
+    closeRowMenu();
+    const items = list.map((a) => h('button', {
+      type: 'button', role: 'menuitem', class: ['menu-item', a.danger && 'danger'], testid: a.testid, tabindex: '-1',
+      onclick: () => { close(); a.onClick(row); },
+    }, a.label));
+    const menu = h('div', { class: 'dropdown row-menu', role: 'menu', testid: 'row-menu' }, items);
+    document.body.appendChild(menu);
+    // Fixed to the viewport (the table scrolls sideways); follows the trigger when the page scrolls.
+    const place = () => {
+      const r = trigger.getBoundingClientRect();
+      if (!trigger.isConnected || r.bottom < 0 || r.top > window.innerHeight) { close(); return; }
+      const w = menu.offsetWidth;
+      const below = r.bottom + 4 + menu.offsetHeight < window.innerHeight;
+      menu.style.left = `${Math.max(8, Math.min(r.right - w, window.innerWidth - w - 8))}px`;
+      menu.style.top = `${below ? r.bottom + 4 : Math.max(8, r.top - menu.offsetHeight - 4)}px`;
+    };
+    place();
+    trigger.setAttribute('aria-expanded', 'true');
+    items[0].focus();
+    const outside = (e) => { if (!menu.contains(e.target) && e.target !== trigger && !trigger.contains(e.target)) close(); };
+    const onKey = (e) => {
+      const i = items.indexOf(document.activeElement);
+      if (e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); close(); trigger.focus(); }
+      else if (e.key === 'ArrowDown') { e.preventDefault(); items[(i + 1) % items.length].focus(); }
+      else if (e.key === 'ArrowUp') { e.preventDefault(); items[(i - 1 + items.length) % items.length].focus(); }
+      else if (e.key === 'Tab') close();
+    };
+    const onScroll = () => place();
+    menu.addEventListener('keydown', onKey);
+    setTimeout(() => document.addEventListener('mousedown', outside), 0);
+    window.addEventListener('resize', onScroll);
+    document.addEventListener('scroll', onScroll, true);
+    function close() {
+      menu.remove();
+      trigger.setAttribute('aria-expanded', 'false');
+      document.removeEventListener('mousedown', outside);
+      window.removeEventListener('resize', onScroll);
+      document.removeEventListener('scroll', onScroll, true);
+      if (openRowMenu === close) openRowMenu = null;
+    }
+    openRowMenu = close;
+  }
+  trigger.addEventListener('click', () => (trigger.getAttribute('aria-expanded') === 'true' ? closeRowMenu() : open()));
+  trigger.addEventListener('keydown', (e) => { if (e.key === 'ArrowDown') { e.preventDefault(); open(); } });
+  return trigger;
+}
+
 /**
  * createTable({
  *   title, testid, dense (tighter cells for wide tables), columns:[{key, title, render(row), sortable, sortKey, width, align, className}],
  *   fetch({page, pageSize, sort, filters}) → {items,total},
- *   search:[{name, label, type:'text'|'select', options, placeholder, width}],
- *   toolbar:[Node], bulkActions:[{label, danger, onClick(rows)}], rowActions(row) → [{label, onClick, danger, testid}],
+ *   search:[{name, label, type:'text'|'select'|'date'|'number', options, placeholder, width, value}],
+ *   toolbar:[Node], bulkActions:[{label, danger, onClick(rows)}], rowActions(row) → [{label, onClick, danger, testid, more}],
+ *     (actions with `more: true` go into a "更多" menu at the end of the row),
  *   empty:{text, action() → Node, icon}, rowKey:'id', defaultSort, clientSort(items, sort),
- *   expandable:{render(row) → Node, label(row) → string}   (a detail row under each row)
+ *   expandable:{render(row) → Node, label(row) → string}   (a detail row under each row),
+ *   rowClass(row) → string   (extra class on a row, e.g. overdue)
  * })
  * → {el, reload(resetPage), refresh() (quiet reload for live data), …}
  */
@@ -32,7 +92,7 @@ export function createTable(options) {
     items: [],
     total: 0,
     selected: new Map(),
-    loading: false,
+    loading: true, // until the first load: no "empty" flash
     error: null,
     seq: 0,
     expanded: new Set(),
@@ -53,8 +113,10 @@ export function createTable(options) {
           (typeof s.options === 'function' ? s.options() : s.options || []).map((o) => h('option', { value: String(o.value) }, o.label)));
         control.addEventListener('change', () => applySearch());
       } else {
-        control = h('input', { id, class: 'input', type: 'search', placeholder: s.placeholder || '', testid: `search-${s.name}`, spellcheck: 'false' });
+        const type = s.type === 'date' || s.type === 'number' ? s.type : 'search';
+        control = h('input', { id, class: 'input', type, placeholder: s.placeholder || '', testid: `search-${s.name}`, spellcheck: 'false', step: type === 'number' ? 'any' : undefined });
       }
+      if (s.value !== undefined && s.value !== null) control.value = String(s.value);
       searchInputs[s.name] = { control, def: s };
       return h('div', { class: 'search-item', style: s.width ? { width: `${s.width}px` } : undefined },
         h('label', { class: 'search-label', for: id }, s.label), control);
@@ -67,6 +129,7 @@ export function createTable(options) {
     form.addEventListener('submit', (e) => { e.preventDefault(); applySearch(); });
     searchCard = h('section', { class: 'card search-card' }, form);
   }
+  state.filters = readFilters(); // preset values (e.g. from a link) apply to the first load
 
   function readFilters() {
     const f = {};
@@ -103,7 +166,7 @@ export function createTable(options) {
   const tableWrap = h('div', { class: 'table-wrap' }, table);
   const pager = h('nav', { class: 'pager', 'aria-label': t('table.pagination') });
 
-  const tableCard = h('section', { class: 'card table-card' }, toolbar, bulkBar, tableWrap, pager);
+  const tableCard = h('section', { class: 'card table-card loading' }, toolbar, bulkBar, tableWrap, pager);
   const el = h('div', { class: 'table-page' }, searchCard, tableCard);
 
   function headerCheckbox() {
@@ -166,6 +229,7 @@ export function createTable(options) {
   }
 
   function renderBody() {
+    closeRowMenu();
     clear(tbody);
     if (state.error) {
       tbody.appendChild(h('tr', { class: 'row-empty' }, h('td', { colspan: colCount() },
@@ -183,7 +247,7 @@ export function createTable(options) {
     }
     for (const row of state.items) {
       const key = row[rowKey];
-      const tr = h('tr', { testid: 'row', dataset: { key: String(key) }, class: state.selected.has(key) ? 'selected' : null });
+      const tr = h('tr', { testid: 'row', dataset: { key: String(key) }, class: [state.selected.has(key) && 'selected', opts.rowClass && opts.rowClass(row)] });
       if (selectable) {
         const cb = h('input', { type: 'checkbox', class: 'checkbox', checked: state.selected.has(key), 'aria-label': t('table.selectRow'), testid: 'row-select' });
         cb.addEventListener('change', () => {
@@ -227,10 +291,15 @@ export function createTable(options) {
       if (opts.rowActions) {
         const acts = opts.rowActions(row).filter(Boolean);
         const cell = h('td', { class: 'col-actions' });
-        acts.forEach((a, i) => {
+        const more = acts.filter((a) => a.more);
+        acts.filter((a) => !a.more).forEach((a, i) => {
           if (i) cell.appendChild(h('span', { class: 'action-sep', 'aria-hidden': 'true' }));
           cell.appendChild(linkButton(a.label, { danger: a.danger, testid: a.testid, onClick: () => a.onClick(row) }));
         });
+        if (more.length) {
+          if (more.length < acts.length) cell.appendChild(h('span', { class: 'action-sep', 'aria-hidden': 'true' }));
+          cell.appendChild(rowMoreMenu(more, row));
+        }
         if (!acts.length) cell.appendChild(h('span', { class: 'muted' }, '—'));
         tr.appendChild(cell);
       }
@@ -270,7 +339,7 @@ export function createTable(options) {
       h('span', null, t('table.selected', { n })),
       linkButton(t('table.clearSelection'), { onClick: () => { state.selected.clear(); renderHead(); renderBody(); renderBulk(); } }),
       h('span', { class: 'spacer' }),
-      (opts.bulkActions || []).map((a) => button(a.label, { kind: a.danger ? 'danger-ghost' : 'default', size: 'sm', testid: a.testid, onClick: () => a.onClick([...state.selected.values()]) })));
+      ...(opts.bulkActions || []).map((a) => button(a.label, { kind: a.danger ? 'danger-ghost' : 'default', size: 'sm', testid: a.testid, onClick: () => a.onClick([...state.selected.values()]) })));
   }
 
   function pageButton(label, page, { disabled, current, aria } = {}) {
@@ -366,6 +435,9 @@ export function createTable(options) {
     refresh: () => (state.loading ? Promise.resolve() : load({ quiet: true })),
     clearSelection: () => { state.selected.clear(); renderBulk(); },
     get items() { return state.items; },
+    /** The search and sort in force (e.g. for an export link of the filtered list). */
+    get filters() { return { ...state.filters }; },
+    get sort() { return state.sort; },
     setFilter(name, value) {
       const s = searchInputs[name];
       if (s) s.control.value = value == null ? '' : String(value);
