@@ -289,6 +289,36 @@ public enum Migrator {
                 "CREATE INDEX data_package_rows_result ON data_package_rows(package_id, result, row_number)",
             ]
         },
+        Migration(version: 7, name: "customer index tables without rowids") { d in
+            // The number and searchable-value tables are pure indexes: on SQLite, WITHOUT ROWID
+            // stores each row once in its primary key instead of in a table plus an index.
+            let clustered = d.isPostgres ? "" : " WITHOUT ROWID"
+            return [
+                "ALTER TABLE customer_numbers RENAME TO customer_numbers_old",
+                """
+                CREATE TABLE customer_numbers (
+                    number TEXT NOT NULL,
+                    customer_id BIGINT NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+                    PRIMARY KEY (number, customer_id)
+                )\(clustered)
+                """,
+                "INSERT INTO customer_numbers (number, customer_id) SELECT number, customer_id FROM customer_numbers_old",
+                "DROP TABLE customer_numbers_old",
+                "CREATE INDEX customer_numbers_by_customer ON customer_numbers(customer_id)",
+                "ALTER TABLE customer_values RENAME TO customer_values_old",
+                """
+                CREATE TABLE customer_values (
+                    field_key TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    customer_id BIGINT NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+                    PRIMARY KEY (field_key, value, customer_id)
+                )\(clustered)
+                """,
+                "INSERT INTO customer_values (field_key, value, customer_id) SELECT field_key, value, customer_id FROM customer_values_old",
+                "DROP TABLE customer_values_old",
+                "CREATE INDEX customer_values_by_customer ON customer_values(customer_id)",
+            ]
+        },
     ]
 
     /// Applies every pending migration; returns the versions applied now.

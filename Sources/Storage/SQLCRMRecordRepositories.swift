@@ -1,6 +1,7 @@
 import CallCenter
 import Foundation
 import SQLKit
+import SQLiteKit
 
 /// Pages of rows from a raw query: `ORDER BY … LIMIT … OFFSET …` plus a count.
 private func page(
@@ -21,7 +22,7 @@ private func order(_ query: ListQuery, _ sortable: [String: String], default fal
 }
 
 private func likeText(_ columns: [String], _ q: String?) -> SQLQueryString? {
-    guard let q = q?.trimmingCharacters(in: .whitespaces), !q.isEmpty else { return nil }
+    guard let q = q?.trimmedWhitespace(), !q.isEmpty else { return nil }
     let escaped = q.lowercased().replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
         .replacingOccurrences(of: "_", with: "\\_")
     let pattern = "%" + escaped + "%"
@@ -266,6 +267,7 @@ struct SQLDataPackageRepository: DataPackageRepository {
     let db: any SQLDatabase
     let reads: ReaderPool
     let gate: TransactionGate
+    var bulk: (any SQLiteDatabase)? = nil
     private static let select: SQLQueryString = """
         SELECT p.id, p.name, p.file_name, p.created_by, u.name AS created_by_name, p.created_at, p.status, p.total, p.imported,
                p.duplicates, p.blacklisted, p.invalid, p.message
@@ -312,14 +314,37 @@ struct SQLDataPackageRepository: DataPackageRepository {
 
     func appendRows(_ rows: [PackageRow], to packageId: Int64) async throws {
         guard !rows.isEmpty else { return }
+        guard let bulk else {
+            try await gate.run(on: db) {
+                for start in stride(from: 0, to: rows.count, by: 1000) {
+                    let values = rows[start..<min(start + 1000, rows.count)].map { r -> SQLQueryString in
+                        "(\(bind: packageId), \(bind: r.row), \(bind: r.result.rawValue), \(bind: r.reason), \(bind: r.customerId), \(bind: Self.encode(r.values)))"
+                    }.joined(separator: ", ")
+                    try await db.raw(
+                        "INSERT INTO data_package_rows (package_id, row_number, result, reason, customer_id, row_values) VALUES " + values
+                    ).run()
+                }
+            }
+            return
+        }
+        // Values built before taking the writer (see SQLCustomerRepository.createMany).
+        let chunks = stride(from: 0, to: rows.count, by: 1000).map { start -> (count: Int, binds: [SQLiteData]) in
+            let chunk = rows[start..<min(start + 1000, rows.count)]
+            var binds: [SQLiteData] = []
+            binds.reserveCapacity(chunk.count * 6)
+            for r in chunk {
+                binds += [
+                    .integer(Int(packageId)), .integer(r.row), .text(r.result.rawValue), .text(r.reason),
+                    r.customerId.map { .integer(Int($0)) } ?? .null, .text(r.values.isEmpty ? "{}" : Self.encode(r.values)),
+                ]
+            }
+            return (chunk.count, binds)
+        }
         try await gate.run(on: db) {
-            for start in stride(from: 0, to: rows.count, by: 150) {
-                let values = rows[start..<min(start + 150, rows.count)].map { r -> SQLQueryString in
-                    "(\(bind: packageId), \(bind: r.row), \(bind: r.result.rawValue), \(bind: r.reason), \(bind: r.customerId), \(bind: Self.encode(r.values)))"
-                }.joined(separator: ", ")
-                try await db.raw(
-                    "INSERT INTO data_package_rows (package_id, row_number, result, reason, customer_id, row_values) VALUES " + values
-                ).run()
+            for chunk in chunks {
+                _ = try await bulk.query(
+                    "INSERT INTO data_package_rows (package_id, row_number, result, reason, customer_id, row_values) VALUES "
+                        + SQLCustomerRepository.placeholders(rows: chunk.count, columns: 6), chunk.binds)
             }
         }
     }
@@ -336,18 +361,14 @@ struct SQLDataPackageRepository: DataPackageRepository {
                 PackageRow(
                     row: try row.int("row_number"), result: PackageRow.Result(rawValue: try row.string("result")) ?? .invalid,
                     reason: try row.string("reason"), customerId: try row.optionalInt64("customer_id"),
-                    values: (try? JSONDecoder().decode([String: String].self, from: Data(try row.string("row_values").utf8))) ?? [:]
+                    values: FieldsJSON.decodeStrings(try row.string("row_values"))
                 )
             },
             total: total
         )
     }
 
-    static func encode(_ values: [String: String]) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return (try? String(decoding: encoder.encode(values), as: UTF8.self)) ?? "{}"
-    }
+    static func encode(_ values: [String: String]) -> String { FieldsJSON.encode(values) }
 
     static func package(_ row: any SQLRow) throws -> DataPackage {
         DataPackage(

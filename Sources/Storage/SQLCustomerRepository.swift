@@ -1,6 +1,7 @@
 import CallCenter
 import Foundation
 import SQLKit
+import SQLiteKit
 
 /// Customers with their number and search indexes. Queries are written as
 /// SQL text with binds: joins and scope subqueries read better that way,
@@ -9,6 +10,7 @@ struct SQLCustomerRepository: CustomerRepository {
     let db: any SQLDatabase
     let reads: ReaderPool
     let gate: TransactionGate
+    var bulk: (any SQLiteDatabase)? = nil
     private var read: any SQLDatabase { reads.any }
 
     static let selectColumns: SQLQueryString =
@@ -91,14 +93,73 @@ struct SQLCustomerRepository: CustomerRepository {
         )
     }
 
+    /// Multi-row statements, a few per batch: an import's cost is the rows,
+    /// not one round trip per row and index.
     func createMany(_ records: [CustomerRecord], at: Date) async throws -> [Int64] {
         guard !records.isEmpty else { return [] }
+        guard let bulk else {
+            return try await gate.run(on: db) {
+                var ids: [Int64] = []
+                for record in records { ids.append(try await insert(record, at: at)) }
+                return ids
+            }
+        }
+        let stamp = SQLiteData.text(Timestamp.string(at))
+        // The statements' values are built before taking the writer, so the
+        // next batch is encoded while this one's rows go into SQLite.
+        let chunks = stride(from: 0, to: records.count, by: 500).map { start -> (count: Int, binds: [SQLiteData], records: ArraySlice<CustomerRecord>) in
+            let chunk = records[start..<min(start + 500, records.count)]
+            var binds: [SQLiteData] = []
+            binds.reserveCapacity(chunk.count * 9)
+            for r in chunk {
+                binds += [
+                    .text(r.name), .text(r.phone), .text(JSONColumn.encode(r.phones)), r.ownerId.map { .integer(Int($0)) } ?? .null,
+                    .text(Self.encode(r.fields)), .text(r.searchText), r.packageId.map { .integer(Int($0)) } ?? .null, stamp, stamp,
+                ]
+            }
+            return (chunk.count, binds, chunk)
+        }
         return try await gate.run(on: db) {
             var ids: [Int64] = []
             ids.reserveCapacity(records.count)
-            for record in records { ids.append(try await insert(record, at: at)) }
+            for chunk in chunks {
+                _ = try await bulk.query(
+                    "INSERT INTO customers (name, phone, phones, owner_id, fields, search_text, package_id, created_at, updated_at) VALUES "
+                        + Self.placeholders(rows: chunk.count, columns: 9),
+                    chunk.binds
+                )
+                // One statement on the one writer inside a transaction: its rows took
+                // consecutive ids ending at the last one (no 500 RETURNING rows to decode).
+                guard let last = try await bulk.query("SELECT last_insert_rowid() AS id", []).first?.column("id")?.integer else {
+                    throw DomainError(.invalid, "customers were not stored")
+                }
+                let chunkIds = (0..<chunk.count).map { Int64(last - chunk.count + 1 + $0) }
+                ids += chunkIds
+                var numbers: [SQLiteData] = []
+                var searchValues: [SQLiteData] = []
+                for (id, record) in zip(chunkIds, chunk.records) {
+                    for number in record.numbers { numbers += [.text(number), .integer(Int(id))] }
+                    for (key, value) in record.searchValues { searchValues += [.text(key), .text(value), .integer(Int(id))] }
+                }
+                for part in stride(from: 0, to: numbers.count, by: 4000) {
+                    let slice = Array(numbers[part..<min(part + 4000, numbers.count)])
+                    _ = try await bulk.query(
+                        "INSERT INTO customer_numbers (number, customer_id) VALUES " + Self.placeholders(rows: slice.count / 2, columns: 2), slice)
+                }
+                for part in stride(from: 0, to: searchValues.count, by: 6000) {
+                    let slice = Array(searchValues[part..<min(part + 6000, searchValues.count)])
+                    _ = try await bulk.query(
+                        "INSERT INTO customer_values (field_key, value, customer_id) VALUES " + Self.placeholders(rows: slice.count / 3, columns: 3), slice)
+                }
+            }
             return ids
         }
+    }
+
+    /// `(?, ?), (?, ?)` for a multi-row VALUES list.
+    static func placeholders(rows: Int, columns: Int) -> String {
+        let row = "(" + Array(repeating: "?", count: columns).joined(separator: ", ") + ")"
+        return Array(repeating: row, count: rows).joined(separator: ", ")
     }
 
     private func insert(_ record: CustomerRecord, at: Date) async throws -> Int64 {
@@ -236,7 +297,7 @@ struct SQLCustomerRepository: CustomerRepository {
         if let ids = filter.ids {
             parts.append(ids.isEmpty ? "1 = 0" : "c.id IN (\(binds: ids))")
         }
-        if let q = q?.trimmingCharacters(in: .whitespaces), !q.isEmpty {
+        if let q = q?.trimmedWhitespace(), !q.isEmpty {
             let text = PhoneNumber.isPlausible(q) ? PhoneNumber.normalize(q) : q.lowercased()
             let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
                 .replacingOccurrences(of: "_", with: "\\_")
@@ -245,15 +306,9 @@ struct SQLCustomerRepository: CustomerRepository {
         return parts.joined(separator: " AND ")
     }
 
-    static func encode(_ fields: [String: FieldValue]) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return (try? String(decoding: encoder.encode(fields), as: UTF8.self)) ?? "{}"
-    }
+    static func encode(_ fields: [String: FieldValue]) -> String { FieldsJSON.encode(fields) }
 
-    static func decodeFields(_ text: String) -> [String: FieldValue] {
-        (try? JSONDecoder().decode([String: FieldValue].self, from: Data(text.utf8))) ?? [:]
-    }
+    static func decodeFields(_ text: String) -> [String: FieldValue] { FieldsJSON.decode(text) }
 
     static func customer(_ row: any SQLRow) throws -> Customer {
         Customer(

@@ -13,8 +13,15 @@ enum Timestamp {
 }
 
 enum JSONColumn {
+    /// A JSON array of strings, written by hand (this runs once per imported customer).
     static func encode(_ strings: [String]) -> String {
-        (try? String(decoding: JSONEncoder().encode(strings), as: UTF8.self)) ?? "[]"
+        guard !strings.isEmpty else { return "[]" }
+        var out = "["
+        for (index, string) in strings.enumerated() {
+            if index > 0 { out += "," }
+            FieldsJSON.appendString(string, to: &out)
+        }
+        return out + "]"
     }
 
     static func decode(_ text: String) -> [String] {

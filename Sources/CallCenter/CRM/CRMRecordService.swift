@@ -217,7 +217,7 @@ public struct CRMRecordService: Sendable {
     }
 
     static func text(_ raw: String, field: String, required: Bool) throws -> String {
-        let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = raw.trimmedWhitespace()
         if required && text.isEmpty { throw DomainError(.missing, "\(field) must not be empty", field: field) }
         guard text.count <= maxContent else { throw DomainError.invalid(field, "\(field) is longer than \(maxContent) characters") }
         return text
@@ -225,7 +225,7 @@ public struct CRMRecordService: Sendable {
 
     /// A number or a prefix ending in `*`, digits and `+` only.
     static func pattern(_ raw: String) throws -> String {
-        let text = raw.trimmingCharacters(in: .whitespaces)
+        let text = raw.trimmedWhitespace()
         let body = text.hasSuffix("*") ? String(text.dropLast()) : text
         guard !body.isEmpty, body.count <= 20, body.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "+") }),
             !PhoneNumber.normalize(body).isEmpty

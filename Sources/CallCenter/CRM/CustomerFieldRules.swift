@@ -30,39 +30,39 @@ public enum CustomerFieldRules {
     public static func checked(_ value: FieldValue, for field: CustomerField) throws -> FieldValue? {
         let name = "fields.\(field.key)"
         switch (field.type, value) {
-        case (_, .text(let raw)) where raw.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty:
+        case (_, .text(let raw)) where raw.trimmedWhitespace().isEmpty:
             return nil
         case (.multi, .list(let items)) where items.isEmpty:
             return nil
         case (.text, .text(let raw)):
-            let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard text.count <= maxTextLength else { throw DomainError.invalid(name, "\(field.label) is longer than \(maxTextLength) characters") }
+            let text = raw.trimmedWhitespace()
+            guard text.utf8.count <= maxTextLength || text.count <= maxTextLength else { throw DomainError.invalid(name, "\(field.label) is longer than \(maxTextLength) characters") }
             return .text(text)
         case (.phone, .text(let raw)):
-            let text = raw.trimmingCharacters(in: .whitespaces)
+            let text = raw.trimmedWhitespace()
             guard PhoneNumber.isPlausible(text) else { throw DomainError.invalid(name, "\(field.label) is not a phone number") }
             return .text(text)
         case (.number, .number(let number)):
             guard number.isFinite else { throw DomainError.invalid(name, "\(field.label) must be a number") }
             return .number(number)
         case (.number, .text(let raw)):
-            guard let number = Double(raw.trimmingCharacters(in: .whitespaces)), number.isFinite else {
+            guard let number = Double(raw.trimmedWhitespace()), number.isFinite else {
                 throw DomainError.invalid(name, "\(field.label) must be a number")
             }
             return .number(number)
         case (.date, .text(let raw)):
-            guard let date = CalendarDate(raw.trimmingCharacters(in: .whitespaces)) else {
+            guard let date = CalendarDate(raw.trimmedWhitespace()) else {
                 throw DomainError.invalid(name, "\(field.label) must be a date like 2026-03-15")
             }
             return .text(date.description)
         case (.single, .text(let raw)):
-            let text = raw.trimmingCharacters(in: .whitespaces)
+            let text = raw.trimmedWhitespace()
             guard field.options.contains(text) else {
                 throw DomainError.invalid(name, "\(field.label) must be one of: \(field.options.joined(separator: ", "))")
             }
             return .text(text)
         case (.multi, .list(let items)):
-            let chosen = items.map { $0.trimmingCharacters(in: .whitespaces) }
+            let chosen = items.map { $0.trimmedWhitespace() }
             if let wrong = chosen.first(where: { !field.options.contains($0) }) {
                 throw DomainError.invalid(name, "“\(wrong)” is not an option of \(field.label)")
             }
@@ -78,7 +78,7 @@ public enum CustomerFieldRules {
     /// A spreadsheet cell for a field: the text as typed, with Excel's
     /// serial day numbers accepted for dates and lists split on commas.
     public static func fromCell(_ text: String, for field: CustomerField) throws -> FieldValue? {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmedWhitespace()
         if trimmed.isEmpty { return nil }
         if field.type == .date, let serial = Double(trimmed), let date = CalendarDate(excelSerial: serial) {
             return .text(date.description)
@@ -86,9 +86,13 @@ public enum CustomerFieldRules {
         return try checked(.text(trimmed), for: field)
     }
 
+    /// Items separated by `,` `，` `;` `；` or `、` (scalars, not graphemes: this runs per cell).
     static func splitList(_ text: String) -> [String] {
-        text.split(whereSeparator: { ",，;；、".contains($0) }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        text.unicodeScalars.split(whereSeparator: { separators.contains($0.value) })
+            .map { String(String.UnicodeScalarView($0)).trimmedWhitespace() }.filter { !$0.isEmpty }
     }
+
+    private static let separators: Set<UInt32> = [0x2C, 0xFF0C, 0x3B, 0xFF1B, 0x3001]
 
     /// The lower-cased words a search matches: name, numbers, searchable fields.
     public static func searchText(name: String, numbers: [String], fields: [String: FieldValue], config: [CustomerField]) -> String {

@@ -42,7 +42,7 @@ public struct CustomerColumns: Sendable {
     public static func map(header: [String], config: [CustomerField]) throws -> [Target] {
         var used = Set<String>()
         let targets: [Target] = header.map { raw in
-            let title = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            let title = raw.trimmedWhitespace()
             let lower = title.lowercased()
             let target: Target
             if nameTitles.contains(lower) {
@@ -73,7 +73,7 @@ public struct CustomerColumns: Sendable {
 /// rows land even when others are bad. Rows arrive in batches, so a
 /// 100,000-row file never sits in memory at once.
 public struct CustomerImporter: Sendable {
-    public static let batchSize = 500
+    public static let batchSize = 1000
 
     let repos: Repositories
     let audit: AuditTrail
@@ -117,6 +117,7 @@ public struct CustomerImporter: Sendable {
         _ batches: some AsyncSequence<[ImportRow], any Error>, into package: DataPackage, dedupe: Bool, by actor: Actor
     ) async -> DataPackage {
         var package = package
+        var writing: [Task<[PackageRow], any Error>] = []
         do {
             let config = try await repos.customerFields.all()
             let blacklist = try await repos.crm.blacklist.all()
@@ -127,25 +128,34 @@ public struct CustomerImporter: Sendable {
                 var rows = batch[...]
                 if targets == nil {
                     // Blank lines above the header are not the header.
-                    rows = rows.drop { $0.values.allSatisfy { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty } }
+                    rows = rows.drop { $0.values.allSatisfy { $0.trimmedWhitespace().isEmpty } }
                 }
                 if targets == nil, let first = rows.first {
-                    header = first.values.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+                    header = first.values.map { $0.trimmedWhitespace() }
                     targets = try CustomerColumns.map(header: header, config: config)
                     rows = rows.dropFirst()
                 }
                 guard let targets, !rows.isEmpty else { continue }
-                try await importBatch(
-                    Array(rows), targets: targets, header: header, config: config, blacklist: blacklist, dedupe: dedupe,
-                    seen: &seen, package: &package, by: actor)
-                try await repos.crm.packages.update(package)
+                let prepared = try await prepare(
+                    Array(rows), targets: targets, header: header, config: config, blacklist: blacklist, dedupe: dedupe, seen: &seen,
+                    packageId: package.id, by: actor)
+                // Writes overlap the next batches' checks and encoding; the storage takes them one at a time.
+                let packageId = package.id
+                writing.append(Task { [prepared] in try await write(prepared, packageId: packageId) })
+                if writing.count > 2 {
+                    package.add(try await writing.removeFirst().value)
+                    try await repos.crm.packages.update(package)
+                }
             }
+            while !writing.isEmpty { package.add(try await writing.removeFirst().value) }
             if targets == nil { throw DomainError.invalid("file", "the file has no rows") }
             package.status = .done
         } catch let error as DomainError {
+            for task in writing { if let rows = try? await task.value { package.add(rows) } }
             package.status = .failed
             package.message = error.message
         } catch {
+            for task in writing { if let rows = try? await task.value { package.add(rows) } }
             package.status = .failed
             package.message = "\(error)"
         }
@@ -157,24 +167,34 @@ public struct CustomerImporter: Sendable {
         return package
     }
 
-    private func importBatch(
+    /// A batch checked and ready to store: each row's outcome, and the
+    /// customers of the rows that are imported.
+    struct PreparedBatch: Sendable {
+        var outcomes: [PackageRow]
+        var records: [(index: Int, record: CustomerRecord)]
+    }
+
+    private func prepare(
         _ rows: [ImportRow], targets: [CustomerColumns.Target], header: [String], config: [CustomerField], blacklist: [BlacklistEntry],
-        dedupe: Bool, seen: inout Set<String>, package: inout DataPackage, by actor: Actor
-    ) async throws {
-        var outcomes: [PackageRow] = []
-        var records: [(index: Int, record: CustomerRecord)] = []
+        dedupe: Bool, seen: inout Set<String>, packageId: Int64, by actor: Actor
+    ) async throws -> PreparedBatch {
+        var batch = PreparedBatch(outcomes: [], records: [])
+        batch.outcomes.reserveCapacity(rows.count)
         let existing = dedupe ? try await repos.crm.customers.existingNumbers(Array(Set(rows.flatMap { phones(in: $0, targets) }))) : []
-        for row in rows where !row.values.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
-            var values: [String: String] = [:]
-            for (index, title) in header.enumerated() where index < row.values.count && !row.values[index].isEmpty {
-                values[title.isEmpty ? "#\(index + 1)" : title] = String(row.values[index].prefix(500))
-            }
+        for row in rows where !row.values.allSatisfy({ $0.trimmedWhitespace().isEmpty }) {
+            // A row's cells are kept for the rows that did not import; an imported row links to its customer.
             func outcome(_ result: PackageRow.Result, _ reason: String) {
-                outcomes.append(PackageRow(row: row.number, result: result, reason: reason, customerId: nil, values: values))
+                var values: [String: String] = [:]
+                if result != .imported {
+                    for (index, title) in header.enumerated() where index < row.values.count && !row.values[index].isEmpty {
+                        values[title.isEmpty ? "#\(index + 1)" : title] = String(row.values[index].prefix(500))
+                    }
+                }
+                batch.outcomes.append(PackageRow(row: row.number, result: result, reason: reason, customerId: nil, values: values))
             }
             let record: CustomerRecord
             do {
-                record = try self.record(row, targets: targets, config: config, owner: actor.principal.userId, packageId: package.id)
+                record = try self.record(row, targets: targets, config: config, owner: actor.principal.userId, packageId: packageId)
             } catch let error as DomainError {
                 outcome(.invalid, error.message)
                 continue
@@ -188,21 +208,19 @@ public struct CustomerImporter: Sendable {
                 continue
             }
             seen.formUnion(record.numbers)
-            records.append((outcomes.count, record))
+            batch.records.append((batch.outcomes.count, record))
             outcome(.imported, "")
         }
-        let ids = try await repos.crm.customers.createMany(records.map(\.record), at: now())
-        for (position, id) in zip(records.map(\.index), ids) { outcomes[position].customerId = id }
-        try await repos.crm.packages.appendRows(outcomes, to: package.id)
-        package.total += outcomes.count
-        for outcome in outcomes {
-            switch outcome.result {
-            case .imported: package.imported += 1
-            case .duplicate: package.duplicates += 1
-            case .blacklisted: package.blacklisted += 1
-            case .invalid: package.invalid += 1
-            }
-        }
+        return batch
+    }
+
+    /// Stores a batch; returns its rows' outcomes (for the package's counts).
+    private func write(_ prepared: PreparedBatch, packageId: Int64) async throws -> [PackageRow] {
+        var outcomes = prepared.outcomes
+        let ids = try await repos.crm.customers.createMany(prepared.records.map(\.record), at: now())
+        for (position, id) in zip(prepared.records.map(\.index), ids) { outcomes[position].customerId = id }
+        try await repos.crm.packages.appendRows(outcomes, to: packageId)
+        return outcomes
     }
 
     private func phones(in row: ImportRow, _ targets: [CustomerColumns.Target]) -> [String] {
@@ -228,8 +246,23 @@ public struct CustomerImporter: Sendable {
             case .ignored: break
             }
         }
-        if phone.trimmingCharacters(in: .whitespaces).isEmpty { throw DomainError(.missing, "电话 (phone) is empty", field: "phone") }
+        if phone.trimmedWhitespace().isEmpty { throw DomainError(.missing, "电话 (phone) is empty", field: "phone") }
         let checked = try CustomerFieldRules.apply([:], to: fields, config: config)
         return try CustomerService.record(name: name, phone: phone, phones: phones, owner: owner, fields: checked, config: config, packageId: packageId)
+    }
+}
+
+extension DataPackage {
+    /// Counts a stored batch's outcomes.
+    mutating func add(_ outcomes: [PackageRow]) {
+        total += outcomes.count
+        for outcome in outcomes {
+            switch outcome.result {
+            case .imported: imported += 1
+            case .duplicate: duplicates += 1
+            case .blacklisted: blacklisted += 1
+            case .invalid: invalid += 1
+            }
+        }
     }
 }

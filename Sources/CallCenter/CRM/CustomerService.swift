@@ -191,9 +191,9 @@ public struct CustomerService: Sendable {
         config: [CustomerField], packageId: Int64? = nil
     ) throws -> CustomerRecord {
         let name = try Validate.name(rawName, max: 200)
-        let phone = rawPhone.trimmingCharacters(in: .whitespaces)
+        let phone = rawPhone.trimmedWhitespace()
         guard PhoneNumber.isPlausible(phone) else { throw DomainError.invalid("phone", "“\(phone)” is not a phone number") }
-        let phones = rawPhones.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let phones = rawPhones.map { $0.trimmedWhitespace() }.filter { !$0.isEmpty }
         guard phones.count <= maxExtraPhones else { throw DomainError.invalid("phones", "at most \(maxExtraPhones) more numbers") }
         if let bad = phones.first(where: { !PhoneNumber.isPlausible($0) }) {
             throw DomainError.invalid("phones", "“\(bad)” is not a phone number")
@@ -212,7 +212,7 @@ public struct CustomerService: Sendable {
 
     /// How a searchable value is indexed: phones by digits, the rest lower-cased.
     static func searchValue(_ value: FieldValue, type: CustomerFieldType) -> String {
-        let text = value.display.trimmingCharacters(in: .whitespaces)
+        let text = value.display.trimmedWhitespace()
         return type == .phone ? PhoneNumber.normalize(text) : String(text.lowercased().prefix(200))
     }
 }
