@@ -67,6 +67,7 @@ public final class Database: Sendable {
         // main file every 4 MB of log.
         try await sql.raw("PRAGMA cache_size=-65536").run()
         try await sql.raw("PRAGMA wal_autocheckpoint=10000").run()
+        try await sql.raw("PRAGMA mmap_size=268435456").run()
         if path != ":memory:" {
             for _ in 0..<2 {
                 let reader = try await SQLiteConnection.open(storage: storage, logger: logger)

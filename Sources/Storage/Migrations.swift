@@ -319,6 +319,10 @@ public enum Migrator {
                 "CREATE INDEX customer_values_by_customer ON customer_values(customer_id)",
             ]
         },
+        Migration(version: 8, name: "appointment reminders") { _ in
+            // When the owner was told an appointment fell due (appointment.due); moving the time clears it.
+            ["ALTER TABLE appointments ADD COLUMN reminded_at TEXT"]
+        },
     ]
 
     /// Applies every pending migration; returns the versions applied now.

@@ -132,9 +132,26 @@ struct SQLAppointmentRepository: AppointmentRepository {
     }
 
     func update(_ a: Appointment) async throws {
+        let at = Timestamp.string(a.at)
         try await db.raw(
-            "UPDATE appointments SET at = \(bind: Timestamp.string(a.at)), note = \(bind: a.note), done = \(bind: a.done) WHERE id = \(bind: a.id)"
+            """
+            UPDATE appointments SET reminded_at = CASE WHEN at = \(bind: at) THEN reminded_at ELSE NULL END,
+                at = \(bind: at), note = \(bind: a.note), done = \(bind: a.done)
+            WHERE id = \(bind: a.id)
+            """
         ).run()
+    }
+
+    func dueForReminder(now: Date, limit: Int) async throws -> [Appointment] {
+        try await db.raw(
+            Self.select + " " + Self.from
+                + " WHERE a.done = \(bind: false) AND a.at <= \(bind: Timestamp.string(now)) AND a.reminded_at IS NULL ORDER BY a.at LIMIT \(literal: limit)"
+        ).all().map(Self.appointment)
+    }
+
+    func markReminded(_ ids: [Int64], at: Date) async throws {
+        guard !ids.isEmpty else { return }
+        try await db.raw("UPDATE appointments SET reminded_at = \(bind: Timestamp.string(at)) WHERE id IN (\(binds: ids))").run()
     }
 
     func delete(_ id: Int64) async throws {

@@ -37,19 +37,27 @@ struct SQLCustomerRepository: CustomerRepository {
         try await read.raw(Self.selectColumns + " WHERE c.id = \(bind: id) AND " + Self.visible(visibility)).first().map(Self.customer)
     }
 
+    /// The matching ids first (one pass, a few bytes each), then the rows a
+    /// batch at a time by primary key: the filter's subqueries run once,
+    /// not once per batch, and memory stays bounded by the batch.
     func forEach(filter: CustomerFilter, batch: Int, _ body: ([Customer]) async throws -> Void) async throws {
-        var last: Int64 = 0
-        let conditions = Self.conditions(filter, q: nil)
-        while true {
-            let rows = try await read.raw(
-                Self.selectColumns + " WHERE c.id > \(bind: last) AND " + conditions + " ORDER BY c.id LIMIT \(literal: batch)"
-            ).all()
-            let customers = try rows.map(Self.customer)
-            guard let tail = customers.last else { return }
-            try await body(customers)
-            last = tail.id
-            if customers.count < batch { return }
+        let collected = IDCollector()
+        try await read.raw("SELECT c.id FROM customers c WHERE " + Self.conditions(filter, q: nil) + " ORDER BY c.id").run { row in
+            if let id = try? row.decode(column: "id", as: Int64.self) { collected.append(id) }
         }
+        let ids = collected.ids
+        for start in stride(from: 0, to: ids.count, by: batch) {
+            let chunk = Array(ids[start..<min(start + batch, ids.count)])
+            let rows = try await read.raw(Self.selectColumns + " WHERE c.id IN (\(binds: chunk)) ORDER BY c.id").all()
+            try await body(try rows.map(Self.customer))
+        }
+    }
+
+    final class IDCollector: @unchecked Sendable {
+        private let lock = NSLock()
+        private var storage: [Int64] = []
+        func append(_ id: Int64) { lock.withLock { storage.append(id) } }
+        var ids: [Int64] { lock.withLock { storage } }
     }
 
     func transfers(of customerId: Int64) async throws -> [CustomerTransfer] {

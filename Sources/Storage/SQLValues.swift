@@ -25,7 +25,9 @@ enum JSONColumn {
     }
 
     static func decode(_ text: String) -> [String] {
-        (try? JSONDecoder().decode([String].self, from: Data(text.utf8))) ?? []
+        var parser = FieldsJSON.Parser(bytes: Array(text.utf8))
+        guard case .list(let items)? = try? parser.value() else { return [] }
+        return items
     }
 }
 

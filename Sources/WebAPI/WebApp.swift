@@ -18,13 +18,15 @@ public struct WebAppConfiguration: Sendable {
     public var healthCheck: @Sendable () async -> Bool
     /// The SIP stack's brute-force block list, for the API.
     public var sipSecurity: any SIPSecurityMonitor
+    /// Live events pushed over `/api/v1/events`.
+    public var events: EventHub
 
     public init(
         repositories: Repositories, version: String, hasher: any PasswordHasher = BcryptHasher(),
         sessionPolicy: SessionPolicy = SessionPolicy(), loginThrottle: LoginThrottle = LoginThrottle(),
         publicDirectory: String? = nil, metrics: HTTPMetrics = HTTPMetrics(),
         healthCheck: @escaping @Sendable () async -> Bool = { true },
-        sipSecurity: any SIPSecurityMonitor = NoSIPSecurity()
+        sipSecurity: any SIPSecurityMonitor = NoSIPSecurity(), events: EventHub = EventHub()
     ) {
         self.repositories = repositories
         self.version = version
@@ -35,6 +37,7 @@ public struct WebAppConfiguration: Sendable {
         self.metrics = metrics
         self.healthCheck = healthCheck
         self.sipSecurity = sipSecurity
+        self.events = events
     }
 }
 
@@ -79,6 +82,7 @@ public enum WebApp {
         CustomerController.register(on: table, services: services)
         CRMRecordController.register(on: table, services: services)
         CustomerFileController.register(on: table, services: services)
+        EventsRoute.register(on: router, accounts: accounts, hub: config.events)
 
         let endpoints = table.endpoints
         let document = OpenAPIDocument.build(endpoints: endpoints, version: config.version)

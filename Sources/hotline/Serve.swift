@@ -2,6 +2,7 @@ import ArgumentParser
 import CallCenter
 import Foundation
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 import ServiceLifecycle
 import Storage
@@ -98,14 +99,16 @@ struct Serve: AsyncParsableCommand {
         let sipAddress = HostPort(host: sip.host, port: boundSIP.port)
 
         let sql = database.sql
+        let events = EventHub()
         let config = WebAppConfiguration(
             repositories: repos, version: Hotline.version, hasher: hasher,
             healthCheck: { (try? await sql.raw("SELECT 1").run()) != nil },
-            sipSecurity: registrar
+            sipSecurity: registrar, events: events
         )
         let router = WebApp.buildRouter(config, logger: logger)
         let app = Application(
             router: router,
+            server: .http1WebSocketUpgrade(webSocketRouter: router),
             configuration: .init(address: .hostname(http.host, port: http.port), serverName: "hotline"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? http.port
@@ -122,7 +125,8 @@ struct Serve: AsyncParsableCommand {
                 // qualify and SIP, and the location table's last flush after SIP.
                 services: [
                     .init(service: LocationPersister(table: location, logger: logger)), .init(service: sipService),
-                    .init(service: qualifier), .init(service: app),
+                    .init(service: qualifier), .init(service: AppointmentReminderService(repos: repos, hub: events, logger: logger)),
+                    .init(service: app),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger

@@ -64,6 +64,9 @@ public protocol AppointmentRepository: Sendable {
     func create(_ appointment: Appointment) async throws -> Appointment
     func update(_ appointment: Appointment) async throws
     func delete(_ id: Int64) async throws
+    /// Not done, due by `now`, and not yet announced to their owner.
+    func dueForReminder(now: Date, limit: Int) async throws -> [Appointment]
+    func markReminded(_ ids: [Int64], at: Date) async throws
 }
 
 public protocol MarkedNumberRepository: Sendable {

@@ -1,9 +1,8 @@
 // Appointment reminders (预约提醒): the owner is told in the web UI when a
 // callback falls due. The store below only needs "the list of due, not done
-// appointments"; where that list comes from is the source's business. Today
-// the source polls GET /api/v1/appointments?due=true every 30 s; a WebSocket
-// push can replace it by calling setDueAppointments() with each update
-// (and startReminders({source}) with a source that subscribes instead).
+// appointments"; where that list comes from is the source's business: the
+// default listens for appointment.due on the event WebSocket and fetches the
+// list then, with a slow poll of GET /api/v1/appointments?due=true beneath.
 import { api, ApiError } from './api.js';
 import { session } from './state.js';
 import { t } from './i18n/index.js';
@@ -84,8 +83,45 @@ export function pollSource(push, intervalMs = POLL_MS) {
   return stop;
 }
 
+/**
+ * The live source: the server pushes `appointment.due` over the event
+ * WebSocket (/api/v1/events) and the list is fetched at once; a slow poll
+ * stays underneath for anything missed while disconnected. Without
+ * WebSocket support it is the poll alone.
+ */
+export function pushSource(push) {
+  let socket = null;
+  let closed = false;
+  let retry = null;
+  let fetchNow = () => {};
+  const poll = pollSource((items) => push(items), POLL_MS * 4);
+  function connect() {
+    if (closed || typeof WebSocket === 'undefined') return;
+    socket = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/v1/events`);
+    socket.onmessage = (message) => {
+      let event = null;
+      try { event = JSON.parse(message.data); } catch { return; }
+      if (event && event.type === 'appointment.due') fetchNow();
+    };
+    socket.onclose = () => { if (!closed) retry = setTimeout(connect, 10000); };
+  }
+  fetchNow = async () => {
+    try {
+      const res = await api.get('/api/v1/appointments', { due: true, page: 1, pageSize: 500 }, { quiet: true });
+      if (!closed) push((res && res.items) || []);
+    } catch { /* the poll underneath reports nothing new; the next push retries */ }
+  };
+  connect();
+  return () => {
+    closed = true;
+    clearTimeout(retry);
+    poll();
+    if (socket) socket.close();
+  };
+}
+
 /** Starts reminding (once per sign-in); `source(push)` returns a stop function. */
-export function startReminders({ source = pollSource } = {}) {
+export function startReminders({ source = pushSource } = {}) {
   if (stopSource) return;
   currentSource = source;
   stopSource = source(setDueAppointments);
