@@ -62,7 +62,8 @@ public final class Database: Sendable {
         try await sql.raw("PRAGMA synchronous=NORMAL").run()
         try await sql.raw("PRAGMA foreign_keys=ON").run()
         try await sql.raw("PRAGMA busy_timeout=5000").run()
-        // A 64 MiB page cache and fewer, larger checkpoints: a bulk import of
+        // Up to 64 MiB of page cache (allocated only as used), reads through
+        // a memory map, and fewer, larger checkpoints: a bulk import of
         // a million customers otherwise rereads index pages and rewrites the
         // main file every 4 MB of log.
         try await sql.raw("PRAGMA cache_size=-65536").run()

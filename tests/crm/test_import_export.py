@@ -205,3 +205,11 @@ def test_the_template_and_an_export_read_back_through_libreoffice(app, tmp_path)
     assert header[:6] == ["姓名", "电话", "其他电话", "公司", "生日", "预算"]
     assert row[:6] == ["导出<&>\"测试\"", "13100000001", "", "A&B 公司", "1999-12-31", "12.5"]
     assert len(table) == 2
+
+
+def test_marked_numbers_export_as_xlsx(app):
+    status, headers, raw = app.request("GET", "/api/v1/marked-customers/export.xlsx?q=138")
+    assert status == 200 and raw[:2] == b"PK"
+    with zipfile.ZipFile(io.BytesIO(raw)) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml").decode()
+    assert "号码" in sheet and "标记时间" in sheet

@@ -73,7 +73,7 @@ public struct CustomerColumns: Sendable {
 /// rows land even when others are bad. Rows arrive in batches, so a
 /// 100,000-row file never sits in memory at once.
 public struct CustomerImporter: Sendable {
-    public static let batchSize = 1000
+    public static let batchSize = 4000
 
     let repos: Repositories
     let audit: AuditTrail

@@ -49,6 +49,31 @@ enum CustomerFileController {
             return try fileResponse(path, contentType: XLSX.contentType, downloadName: "customers.xlsx")
         }
         table.add(
+            Endpoint(method: .get, path: "/api/v1/marked-customers/export.xlsx", access: .permission(Permission.markedView),
+                     summary: "Export the marked numbers in scope (q filters) as .xlsx", tag: "crm",
+                     response: .string(format: "binary"), responseContentType: XLSX.contentType, query: Endpoint.listQuery)
+        ) { request, _, caller in
+            let q = try request.listQuery().q
+            let path = temporaryPath("xlsx")
+            let writer = try XLSXWriter(path: path, sheetName: "标记客户")
+            try writer.appendHeader(["号码", "姓名", "标记坐席", "通话", "备注", "标记时间"])
+            var page = 1
+            while true {
+                let found = try await s.records.markedNumbers(ListQuery(q: q, page: page, pageSize: ListQuery.maxPageSize), by: caller.actor)
+                for m in found.items {
+                    try writer.append([
+                        XLSX.cell(m.number), XLSX.cell(m.name), XLSX.cell(m.userName ?? ""), XLSX.cell(m.callId.map(String.init) ?? ""),
+                        XLSX.cell(m.note), XLSX.cell(RFC3339.string(m.markedAt)),
+                    ])
+                }
+                if found.items.count < ListQuery.maxPageSize { break }
+                page += 1
+            }
+            try writer.finish()
+            try await s.audit.record("marked.export", target: "marked", detail: "\(writer.rowCount - 1) rows", actor: caller.actor)
+            return try fileResponse(path, contentType: XLSX.contentType, downloadName: "marked-customers.xlsx")
+        }
+        table.add(
             Endpoint(method: .post, path: "/api/v1/customers/import", access: .permission(Permission.customersImport),
                      summary: "Import customers from .xlsx or .csv (UTF-8 or GBK): a data package with per-row results", tag: "crm",
                      request: .object([("file", .string(format: "binary")), ("dedupe", .string(values: ["true", "false"]))], required: ["file"]),

@@ -765,6 +765,7 @@ export default {
   'reminders.view': 'View',
   'reminders.bellDue': 'Reminders: {n} appointment due|Reminders: {n} appointments due',
   'reminders.bellNone': 'Reminders: nothing due',
+  'marked.export': 'Export',
   'marked.desc': 'Numbers agents marked by pressing *83 during a call, for later follow-up or the blacklist.',
   'marked.list': 'Marked customers',
   'marked.searchPlaceholder': 'Number / name / marked by / note',

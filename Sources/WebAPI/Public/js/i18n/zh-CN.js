@@ -765,6 +765,7 @@ export default {
   'reminders.view': '查看',
   'reminders.bellDue': '预约提醒：{n} 个已到期',
   'reminders.bellNone': '预约提醒：没有到期的预约',
+  'marked.export': '导出',
   'marked.desc': '座席在通话中按 *83 标记的号码，便于事后跟进或加入黑名单。',
   'marked.list': '标记客户',
   'marked.searchPlaceholder': '号码 / 姓名 / 标记人 / 备注',

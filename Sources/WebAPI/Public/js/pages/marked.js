@@ -1,8 +1,9 @@
 // 标记客户 — numbers an agent marked with *83 during a call: list, search, delete.
 import { h } from '../dom.js';
-import { api } from '../api.js';
+import { api, withQuery } from '../api.js';
+import { download } from '../crm.js';
 import { createTable } from '../components/table.js';
-import { pageHeader } from '../components/ui.js';
+import { pageHeader, button } from '../components/ui.js';
 import { confirmDialog } from '../components/confirm.js';
 import { toast } from '../components/toast.js';
 import { errorText } from '../errors.js';
@@ -19,6 +20,12 @@ export function render(root) {
     testid: 'marked-table',
     defaultSort: '-markedAt',
     search: [{ name: 'q', label: t('common.keyword'), placeholder: t('marked.searchPlaceholder'), width: 340 }],
+    toolbar: [
+      button(t('marked.export'), {
+        iconName: 'download', testid: 'marked-export',
+        onClick: () => download(withQuery('/api/v1/marked-customers/export.xlsx', { q: table.filters.q })),
+      }),
+    ],
     bulkActions: canDelete ? [{ label: t('common.bulkDelete'), danger: true, testid: 'bulk-delete', onClick: (rows) => remove(rows) }] : null,
     columns: [
       {
