@@ -49,6 +49,18 @@ enum CustomerFileController {
             return try fileResponse(path, contentType: XLSX.contentType, downloadName: "customers.xlsx")
         }
         table.add(
+            Endpoint(method: .get, path: "/api/v1/customers/backup.zip", access: .permission(Permission.customersExport),
+                     summary: "Backup of the customer data in scope: customers, follow-ups and appointments as .xlsx files in a .zip", tag: "crm",
+                     response: .string(format: "binary"), responseContentType: "application/zip")
+        ) { _, _, caller in
+            let parts = try await backup(s: s, caller: caller)
+            defer { for part in parts { try? FileManager.default.removeItem(atPath: part.path) } }
+            let path = temporaryPath("zip")
+            try ZipBundle.write(parts, to: path)
+            try await s.audit.record("customer.backup", target: "customers", actor: caller.actor)
+            return try fileResponse(path, contentType: "application/zip", downloadName: "customers-backup.zip")
+        }
+        table.add(
             Endpoint(method: .get, path: "/api/v1/marked-customers/export.xlsx", access: .permission(Permission.markedView),
                      summary: "Export the marked numbers in scope (q filters) as .xlsx", tag: "crm",
                      response: .string(format: "binary"), responseContentType: XLSX.contentType, query: Endpoint.listQuery)
@@ -141,6 +153,66 @@ enum CustomerFileController {
             }
             let page = try await importer.rows(of: id, result: result, query: try request.listQuery(), by: caller.actor)
             return try .json(ListBody(items: page.items.map(PackageRowBody.init), total: page.total))
+        }
+    }
+
+    /// The three workbooks of a backup, written to temporary files.
+    static func backup(s: Services, caller: Caller) async throws -> [(name: String, path: String)] {
+        var parts: [(name: String, path: String)] = []
+        do {
+            let config = try await s.repos.customerFields.all().sorted { $0.order < $1.order }
+            let customers = temporaryPath("xlsx")
+            parts.append(("customers.xlsx", customers))
+            let customerSheet = try XLSXWriter(path: customers, sheetName: "客户")
+            try customerSheet.appendHeader(["编号"] + CustomerColumns.exportHeader(config))
+            let filter = CustomerFilter(visibility: try await s.customers.visibility(for: caller.actor))
+            try await s.repos.crm.customers.forEach(filter: filter, batch: 1000) { batch in
+                for customer in batch {
+                    try customerSheet.append([.number(Double(customer.id))] + CustomerColumns.exportRow(customer, config: config).map(XLSX.cell))
+                }
+            }
+            try customerSheet.finish()
+
+            let followUps = temporaryPath("xlsx")
+            parts.append(("follow-ups.xlsx", followUps))
+            let followUpSheet = try XLSXWriter(path: followUps, sheetName: "跟进记录")
+            try followUpSheet.appendHeader(["客户编号", "客户", "状态", "内容", "下次跟进", "坐席", "时间"])
+            var page = 1
+            while true {
+                let found = try await s.records.followUps(ListQuery(page: page, pageSize: ListQuery.maxPageSize), customerId: nil, by: caller.actor)
+                for f in found.items {
+                    try followUpSheet.append([
+                        .number(Double(f.customerId)), XLSX.cell(f.customerName ?? ""), XLSX.cell(f.statusName ?? ""), XLSX.cell(f.content),
+                        XLSX.cell(f.nextAt.map(RFC3339.string) ?? ""), XLSX.cell(f.userName ?? ""), XLSX.cell(RFC3339.string(f.createdAt)),
+                    ])
+                }
+                if found.items.count < ListQuery.maxPageSize { break }
+                page += 1
+            }
+            try followUpSheet.finish()
+
+            let appointments = temporaryPath("xlsx")
+            parts.append(("appointments.xlsx", appointments))
+            let appointmentSheet = try XLSXWriter(path: appointments, sheetName: "预约登记")
+            try appointmentSheet.appendHeader(["客户编号", "客户", "预约时间", "备注", "已完成", "坐席", "登记时间"])
+            page = 1
+            while true {
+                let found = try await s.records.appointments(
+                    ListQuery(page: page, pageSize: ListQuery.maxPageSize), customerId: nil, dueOnly: false, by: caller.actor)
+                for a in found.items {
+                    try appointmentSheet.append([
+                        .number(Double(a.customerId)), XLSX.cell(a.customerName ?? ""), XLSX.cell(RFC3339.string(a.at)), XLSX.cell(a.note),
+                        XLSX.cell(a.done ? "是" : "否"), XLSX.cell(a.userName ?? ""), XLSX.cell(RFC3339.string(a.createdAt)),
+                    ])
+                }
+                if found.items.count < ListQuery.maxPageSize { break }
+                page += 1
+            }
+            try appointmentSheet.finish()
+            return parts
+        } catch {
+            for part in parts { try? FileManager.default.removeItem(atPath: part.path) }
+            throw error
         }
     }
 

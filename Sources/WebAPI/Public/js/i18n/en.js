@@ -835,7 +835,7 @@ export default {
   'data.tip3': 'Rows with bad values or missing required fields count as "invalid", with the reason.',
   'data.tip4': 'Imported customers belong to whoever imported them.',
   'data.backup': 'Back up customers',
-  'data.backupHelp': 'Download every customer within your data scope (.xlsx)',
+  'data.backupHelp': 'Download the customers, follow-ups and appointments within your data scope (.xlsx files in a .zip)',
   'data.packages': 'Data packages',
   'data.searchPlaceholder': 'Package / file name',
   'data.packageName': 'Package',

@@ -835,7 +835,7 @@ export default {
   'data.tip3': '格式不正确或缺少必填项的行记为“无效”，并说明原因。',
   'data.tip4': '导入的客户归导入人负责。',
   'data.backup': '备份客户资料',
-  'data.backupHelp': '下载您数据范围内的全部客户资料（.xlsx）',
+  'data.backupHelp': '下载您数据范围内的客户、跟进记录和预约登记（.zip 内含 .xlsx）',
   'data.packages': '资料包',
   'data.searchPlaceholder': '资料包名称 / 文件名',
   'data.packageName': '资料包',

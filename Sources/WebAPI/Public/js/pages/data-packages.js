@@ -15,7 +15,7 @@ import { t, tOr } from '../i18n/index.js';
 import { download } from '../crm.js';
 
 const TEMPLATE = '/api/v1/customers/template.xlsx';
-const EXPORT = '/api/v1/customers/export.xlsx';
+const BACKUP = '/api/v1/customers/backup.zip';
 const ACCEPT = '.xlsx,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv';
 const RESULTS = ['imported', 'duplicate', 'blacklisted', 'invalid'];
 const RESULT_COLORS = { imported: 'green', duplicate: 'orange', blacklisted: 'red', invalid: 'gold' };
@@ -196,7 +196,7 @@ export function render(root) {
   const importCard = card({
     title: t('data.importTitle'),
     testid: 'import-card',
-    extra: canExport ? button(t('data.backup'), { iconName: 'download', testid: 'customers-backup', title: t('data.backupHelp'), onClick: () => { download(EXPORT); toast.info(t('customers.exportingAll')); } }) : null,
+    extra: canExport ? button(t('data.backup'), { iconName: 'download', testid: 'customers-backup', title: t('data.backupHelp'), onClick: () => { download(BACKUP); toast.info(t('customers.exportingAll')); } }) : null,
     body: h('div', { class: 'import-layout' },
       h('ol', { class: 'import-steps' },
         h('li', null,
