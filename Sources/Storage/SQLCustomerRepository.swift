@@ -40,9 +40,9 @@ struct SQLCustomerRepository: CustomerRepository {
     /// The matching ids first (one pass, a few bytes each), then the rows a
     /// batch at a time by primary key: the filter's subqueries run once,
     /// not once per batch, and memory stays bounded by the batch.
-    func forEach(filter: CustomerFilter, batch: Int, _ body: ([Customer]) async throws -> Void) async throws {
+    func forEach(filter: CustomerFilter, q: String?, batch: Int, _ body: ([Customer]) async throws -> Void) async throws {
         let collected = IDCollector()
-        try await read.raw("SELECT c.id FROM customers c WHERE " + Self.conditions(filter, q: nil) + " ORDER BY c.id").run { row in
+        try await read.raw("SELECT c.id FROM customers c WHERE " + Self.conditions(filter, q: q) + " ORDER BY c.id").run { row in
             if let id = try? row.decode(column: "id", as: Int64.self) { collected.append(id) }
         }
         let ids = collected.ids

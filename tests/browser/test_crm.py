@@ -23,7 +23,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from conftest import OUT, Server, hotline_binary
-from ui import assert_no_sideways_scroll, login, screenshot
+from ui import Api, assert_no_sideways_scroll, login, screenshot
 
 ADMIN_PASSWORD = "Admin-Pass-123"
 
@@ -39,24 +39,6 @@ def server():
     yield {"base": base, "server": srv}
     if srv.proc.poll() is None:
         srv.stop()
-
-
-class Api:
-    """A tiny JSON client for test setup (urllib, bearer token)."""
-
-    def __init__(self, base, username, password):
-        self.base = base
-        self.token = self.call("POST", "/api/v1/auth/login", {"username": username, "password": password})["token"]
-
-    def call(self, method, path, body=None):
-        req = urllib.request.Request(self.base + path, method=method,
-                                     data=None if body is None else json.dumps(body).encode(),
-                                     headers={"Content-Type": "application/json", "Accept": "application/json"})
-        if getattr(self, "token", None):
-            req.add_header("Authorization", f"Bearer {self.token}")
-        with urllib.request.urlopen(req, timeout=10) as res:
-            text = res.read().decode()
-            return json.loads(text) if text else None
 
 
 def xlsx(rows):

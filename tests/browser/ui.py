@@ -1,7 +1,28 @@
-"""Helpers the browser tests share: screenshots, the layout check and sign-in."""
+"""Helpers the browser tests share: an API client for setup, screenshots, the layout check and sign-in."""
+import json
+import urllib.request
+
 from playwright.sync_api import expect
 
 from conftest import OUT
+
+
+class Api:
+    """A tiny JSON client for test setup (urllib, bearer token)."""
+
+    def __init__(self, base, username, password):
+        self.base = base
+        self.token = self.call("POST", "/api/v1/auth/login", {"username": username, "password": password})["token"]
+
+    def call(self, method, path, body=None):
+        req = urllib.request.Request(self.base + path, method=method,
+                                     data=None if body is None else json.dumps(body).encode(),
+                                     headers={"Content-Type": "application/json", "Accept": "application/json"})
+        if getattr(self, "token", None):
+            req.add_header("Authorization", f"Bearer {self.token}")
+        with urllib.request.urlopen(req, timeout=10) as res:
+            text = res.read().decode()
+            return json.loads(text) if text else None
 
 
 def screenshot(page, file_name, keep_toasts=False):

@@ -46,8 +46,8 @@ public protocol CustomerRepository: Sendable {
     func transfers(of customerId: Int64) async throws -> [CustomerTransfer]
     /// Which of `numbers` (normalized) already belong to a customer.
     func existingNumbers(_ numbers: [String]) async throws -> Set<String>
-    /// Visits every customer matching `filter` in id order, a batch at a time (export).
-    func forEach(filter: CustomerFilter, batch: Int, _ body: ([Customer]) async throws -> Void) async throws
+    /// Visits every customer matching `filter` (and the free-text search `q`) in id order, a batch at a time (export).
+    func forEach(filter: CustomerFilter, q: String?, batch: Int, _ body: ([Customer]) async throws -> Void) async throws
 }
 
 public protocol FollowUpRepository: Sendable {

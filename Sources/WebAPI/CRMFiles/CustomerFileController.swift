@@ -39,9 +39,7 @@ enum CustomerFileController {
             let path = temporaryPath("xlsx")
             let writer = try XLSXWriter(path: path, sheetName: "客户")
             try writer.appendHeader(CustomerColumns.exportHeader(config))
-            var search = filter
-            if let q { search = try await filterWithSearch(filter, q: q, s: s, caller: caller) }
-            try await s.repos.crm.customers.forEach(filter: search, batch: 1000) { batch in
+            try await s.repos.crm.customers.forEach(filter: filter, q: q, batch: 1000) { batch in
                 for customer in batch { try writer.append(CustomerColumns.exportRow(customer, config: config).map(XLSX.cell)) }
             }
             try writer.finish()
@@ -166,7 +164,7 @@ enum CustomerFileController {
             let customerSheet = try XLSXWriter(path: customers, sheetName: "客户")
             try customerSheet.appendHeader(["编号"] + CustomerColumns.exportHeader(config))
             let filter = CustomerFilter(visibility: try await s.customers.visibility(for: caller.actor))
-            try await s.repos.crm.customers.forEach(filter: filter, batch: 1000) { batch in
+            try await s.repos.crm.customers.forEach(filter: filter, q: nil, batch: 1000) { batch in
                 for customer in batch {
                     try customerSheet.append([.number(Double(customer.id))] + CustomerColumns.exportRow(customer, config: config).map(XLSX.cell))
                 }
@@ -226,26 +224,6 @@ enum CustomerFileController {
         }
     }
 
-    /// The free-text search of the list, applied to an export: the same rows the page showed.
-    static func filterWithSearch(_ filter: CustomerFilter, q: String, s: Services, caller: Caller) async throws -> CustomerFilter {
-        var ids: [Int64] = []
-        var page = 1
-        while true {
-            let found = try await s.customers.list(ListQuery(q: q, page: page, pageSize: ListQuery.maxPageSize), filter: { f in
-                f.owner = filter.owner
-                f.phone = filter.phone
-                f.fields = filter.fields
-                f.ids = filter.ids
-            }, by: caller.actor)
-            ids += found.items.map(\.id)
-            if found.items.count < ListQuery.maxPageSize || ids.count >= 1_000_000 { break }
-            page += 1
-        }
-        var narrowed = filter
-        narrowed.ids = ids
-        return narrowed
-    }
-
     static func temporaryPath(_ ext: String) -> String {
         FileManager.default.temporaryDirectory.appendingPathComponent("hotline-\(UUID().uuidString).\(ext)").path
     }
@@ -284,13 +262,6 @@ enum CustomerFileController {
             try? await Task.sleep(for: .milliseconds(25))
         }
         return nil
-    }
-
-    final class Flag: @unchecked Sendable {
-        private let lock = NSLock()
-        private var value = false
-        var isSet: Bool { lock.withLock { value } }
-        func set() { lock.withLock { value = true } }
     }
 }
 

@@ -12,7 +12,7 @@ enum RowPump {
     static func rows(of path: String, format: Format, batchSize: Int = CustomerImporter.batchSize) -> Batches {
         let (stream, continuation) = AsyncThrowingStream.makeStream(of: [ImportRow].self)
         let room = DispatchSemaphore(value: 4)
-        let stop = StopFlag()
+        let stop = Flag()
         continuation.onTermination = { _ in
             stop.set()
             room.signal()
@@ -70,11 +70,12 @@ enum RowPump {
 
         func makeAsyncIterator() -> Iterator { Iterator(base: stream.makeAsyncIterator(), room: room) }
     }
+}
 
-    final class StopFlag: @unchecked Sendable {
-        private let lock = NSLock()
-        private var stopped = false
-        var isSet: Bool { lock.withLock { stopped } }
-        func set() { lock.withLock { stopped = true } }
-    }
+/// A one-way flag set from one thread and read from another.
+final class Flag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    var isSet: Bool { lock.withLock { value } }
+    func set() { lock.withLock { value = true } }
 }
