@@ -109,7 +109,8 @@ public final class Database: Sendable {
                 marked: SQLMarkedNumberRepository(db: sql, reads: readers),
                 blacklist: SQLBlacklistRepository(db: sql, reads: readers),
                 packages: SQLDataPackageRepository(db: sql, reads: readers, gate: gate, bulk: bulk)
-            )
+            ),
+            calls: SQLCallRecordRepository(db: sql, reads: readers, gate: gate)
         )
     }
 }

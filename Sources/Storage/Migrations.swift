@@ -323,6 +323,37 @@ public enum Migrator {
             // When the owner was told an appointment fell due (appointment.due); moving the time clears it.
             ["ALTER TABLE appointments ADD COLUMN reminded_at TEXT"]
         },
+        Migration(version: 9, name: "call detail records") { d in
+            [
+                // One row per call, opened when it starts and closed when it ends; a row
+                // still open at the next start was cut off by a stop (closed as interrupted).
+                """
+                CREATE TABLE calls (
+                    id \(d.idColumn),
+                    sip_call_id TEXT NOT NULL,
+                    direction TEXT NOT NULL,
+                    from_number TEXT NOT NULL,
+                    to_number TEXT NOT NULL,
+                    from_extension TEXT,
+                    to_extension TEXT,
+                    agent_id BIGINT REFERENCES users(id) ON DELETE SET NULL,
+                    queue TEXT,
+                    started_at TEXT NOT NULL,
+                    answered_at TEXT,
+                    ended_at TEXT,
+                    ring_seconds INTEGER NOT NULL DEFAULT 0,
+                    talk_seconds INTEGER NOT NULL DEFAULT 0,
+                    disposition TEXT,
+                    hangup_by TEXT,
+                    reason TEXT,
+                    recording TEXT
+                )
+                """,
+                "CREATE INDEX calls_started ON calls(started_at, id)",
+                "CREATE INDEX calls_agent ON calls(agent_id, started_at)",
+                "CREATE INDEX calls_open ON calls(id) WHERE ended_at IS NULL",
+            ]
+        },
     ]
 
     /// Applies every pending migration; returns the versions applied now.

@@ -8,6 +8,9 @@ public struct WebAppConfiguration: Sendable {
     public var repositories: Repositories
     public var version: String
     public var hasher: any PasswordHasher
+    /// `DATA/recordings`: where the call engine writes recordings and the
+    /// API reads them (`GET /api/v1/calls/{id}/recording`).
+    public var recordingsDirectory: String
     public var sessionPolicy: SessionPolicy
     public var loginThrottle: LoginThrottle
     /// Where the web application's files are; `nil` uses the bundled copy
@@ -23,6 +26,7 @@ public struct WebAppConfiguration: Sendable {
 
     public init(
         repositories: Repositories, version: String, hasher: any PasswordHasher = BcryptHasher(),
+        recordingsDirectory: String = "hotline-data/recordings",
         sessionPolicy: SessionPolicy = SessionPolicy(), loginThrottle: LoginThrottle = LoginThrottle(),
         publicDirectory: String? = nil, metrics: HTTPMetrics = HTTPMetrics(),
         healthCheck: @escaping @Sendable () async -> Bool = { true },
@@ -31,6 +35,7 @@ public struct WebAppConfiguration: Sendable {
         self.repositories = repositories
         self.version = version
         self.hasher = hasher
+        self.recordingsDirectory = recordingsDirectory
         self.sessionPolicy = sessionPolicy
         self.loginThrottle = loginThrottle
         self.publicDirectory = publicDirectory
@@ -64,6 +69,7 @@ public enum WebApp {
             extensions: ExtensionService(repos: repos, audit: audit),
             customers: CustomerService(repos: repos, audit: audit),
             records: CRMRecordService(repos: repos, audit: audit),
+            calls: CallRecordService(repos: repos),
             audit: audit, policy: config.sessionPolicy
         )
 
@@ -82,6 +88,9 @@ public enum WebApp {
         CustomerController.register(on: table, services: services)
         CRMRecordController.register(on: table, services: services)
         CustomerFileController.register(on: table, services: services)
+        let recordings = RecordingFiles(root: config.recordingsDirectory)
+        CallController.register(on: table, services: services, recordings: recordings)
+        CallFileController.register(on: table, services: services, recordings: recordings)
         EventsRoute.register(on: router, accounts: accounts, hub: config.events)
 
         let endpoints = table.endpoints

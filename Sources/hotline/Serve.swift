@@ -101,7 +101,7 @@ struct Serve: AsyncParsableCommand {
         let sql = database.sql
         let events = EventHub()
         let config = WebAppConfiguration(
-            repositories: repos, version: Hotline.version, hasher: hasher,
+            repositories: repos, version: Hotline.version, hasher: hasher, recordingsDirectory: storage.dataDirectory + "/recordings",
             healthCheck: { (try? await sql.raw("SELECT 1").run()) != nil },
             sipSecurity: registrar, events: events
         )

@@ -130,6 +130,21 @@ import Testing
             let search = try await client.call(.get, "/api/v1/users?q=%27%20OR%201=1%20--%25_", token: admin)
             #expect(search.status == .ok)
             #expect(search.json["total"] as? Int == 0, "search text is data, never SQL or a wildcard")
+            // The call records' filters and ids, on the list, the export and the recordings.
+            for (path, query) in [
+                ("/api/v1/calls", "direction=up"), ("/api/v1/calls", "disposition=x"), ("/api/v1/calls", "from=monday"),
+                ("/api/v1/calls", "number=%27%20OR%201=1"), ("/api/v1/calls/export.xlsx", "to=2026-13-01"),
+                ("/api/v1/calls/export.xlsx", "ids=1;2"), ("/api/v1/calls/recordings.zip", ""), ("/api/v1/calls/recordings.zip", "ids=-3"),
+                ("/api/v1/calls/1/recording", "download=yes"),
+            ] {
+                let reply = try await client.call(.get, "\(path)?\(query)", token: admin)
+                expectContractError(reply, "\(path)?\(query)", status: .badRequest)
+                #expect(reply.errorCode == "invalid_query", "\(path)?\(query): \(reply.text)")
+            }
+            for id in ["0", "abc", "99999999999999999999"] {
+                expectContractError(try await client.call(.get, "/api/v1/calls/\(id)", token: admin), "calls/\(id)", status: .notFound)
+                expectContractError(try await client.call(.get, "/api/v1/calls/\(id)/recording", token: admin), "calls/\(id)/recording", status: .notFound)
+            }
             let unknownRoute = try await client.call(.get, "/api/v1/nothing-here", token: admin)
             expectContractError(unknownRoute, "unknown route", status: .notFound)
         }

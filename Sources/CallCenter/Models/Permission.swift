@@ -52,12 +52,19 @@ extension Permission {
     public static let markedDelete = Permission("crm.marked.delete", group: "crm")
     public static let blacklist = crud("crm.blacklist", group: "crm")
 
+    // 话务管理 (calls): the call detail records under the role's data scope
+    public static let callsView = Permission("calls.view", group: "calls", menu: true)
+    public static let callsExport = Permission("calls.export", group: "calls")
+    /// Listen to and download recordings.
+    public static let callsRecording = Permission("calls.recording", group: "calls")
+
     /// Every permission the product knows, in menu order.
     public static let catalogue: [Permission] =
         departments + roles + users + [logoUpdate] + customerFields + followUpStatuses + [auditView]
         + extensions + [sipBlocksView, sipBlocksDelete]
         + customers + [customersImport, customersExport, customersTransfer, poolClaim] + followUps + appointments
         + [markedView, markedDelete] + blacklist
+        + [callsView, callsExport, callsRecording]
 
     public static let allKeys: Set<String> = Set(catalogue.map(\.key))
 

@@ -138,6 +138,8 @@ public struct Repositories: Sendable {
     public var extensions: any ExtensionRepository
     public var registrations: any RegistrationRepository
     public var crm: CRMRepositories
+    /// The call detail records (通话记录), written by the call engine.
+    public var calls: any CallRecordRepository
     /// Principals and the department tree, shared by every service over these repositories.
     public let authorization = AuthorizationCache()
 
@@ -145,7 +147,8 @@ public struct Repositories: Sendable {
         departments: any DepartmentRepository, roles: any RoleRepository, users: any UserRepository,
         sessions: any SessionRepository, audit: any AuditRepository,
         customerFields: any CustomerFieldRepository, followUpStatuses: any FollowUpStatusRepository,
-        logo: any LogoStore, extensions: any ExtensionRepository, registrations: any RegistrationRepository, crm: CRMRepositories
+        logo: any LogoStore, extensions: any ExtensionRepository, registrations: any RegistrationRepository, crm: CRMRepositories,
+        calls: any CallRecordRepository
     ) {
         self.departments = departments
         self.roles = roles
@@ -158,5 +161,6 @@ public struct Repositories: Sendable {
         self.extensions = extensions
         self.registrations = registrations
         self.crm = crm
+        self.calls = calls
     }
 }

@@ -11,6 +11,7 @@ struct Services: Sendable {
     let extensions: ExtensionService
     let customers: CustomerService
     let records: CRMRecordService
+    let calls: CallRecordService
     let audit: AuditTrail
     let policy: SessionPolicy
 }

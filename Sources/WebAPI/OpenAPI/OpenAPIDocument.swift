@@ -22,6 +22,7 @@ enum OpenAPIDocument {
         ("BlacklistEntry", BlacklistBody.schema),
         ("DataPackage", DataPackageBody.schema),
         ("PackageRow", PackageRowBody.schema),
+        ("CallRecord", CallRecordBody.schema),
     ]
 
     static func build(endpoints: [Endpoint], version: String) -> String {

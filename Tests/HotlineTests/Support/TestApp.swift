@@ -30,7 +30,8 @@ struct TestApp {
         // Real bcrypt at the lowest cost keeps the suite quick.
         let hasher = BcryptHasher(cost: 4)
         _ = try await Bootstrap(repos: repos, hasher: hasher, audit: AuditTrail(repository: repos.audit)).ensureAdmin(password: adminPassword)
-        let config = WebAppConfiguration(repositories: repos, version: "test", hasher: hasher, loginThrottle: throttle)
+        let config = WebAppConfiguration(
+            repositories: repos, version: "test", hasher: hasher, recordingsDirectory: directory + "/recordings", loginThrottle: throttle)
         let built = WebApp.buildRouterAndEndpoints(config, logger: logger)
         return TestApp(directory: directory, database: database, repos: repos, router: built.router, endpoints: built.endpoints)
     }

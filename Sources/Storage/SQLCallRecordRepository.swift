@@ -1,0 +1,186 @@
+import CallCenter
+import Foundation
+import SQLKit
+
+/// The call detail records (通话记录). The call engine writes through the
+/// gate (one short transaction per event, never inside someone else's);
+/// lists and exports read on the reader connections.
+struct SQLCallRecordRepository: CallRecordRepository {
+    let db: any SQLDatabase
+    let reads: ReaderPool
+    let gate: TransactionGate
+    private var read: any SQLDatabase { reads.any }
+
+    static let selectColumns: SQLQueryString = """
+        SELECT c.id, c.sip_call_id, c.direction, c.from_number, c.to_number, c.from_extension, c.to_extension, c.agent_id, c.queue,
+               c.started_at, c.answered_at, c.ended_at, c.ring_seconds, c.talk_seconds, c.disposition, c.hangup_by, c.reason, c.recording
+        FROM calls c
+        """
+    static let sortable = [
+        "id": "c.id", "startedAt": "c.started_at", "endedAt": "c.ended_at", "ringSeconds": "c.ring_seconds", "talkSeconds": "c.talk_seconds",
+    ]
+
+    // MARK: writing (the call engine)
+
+    func open(_ call: NewCallRecord) async throws -> Int64 {
+        try await gate.run(on: db) {
+            // The callee's user first (who took the call), else the caller's (who made it).
+            guard let row = try await db.raw(
+                """
+                INSERT INTO calls (sip_call_id, direction, from_number, to_number, from_extension, to_extension, agent_id, started_at)
+                VALUES (\(bind: call.sipCallId), \(bind: call.direction.rawValue), \(bind: call.from), \(bind: call.to),
+                        \(bind: call.fromExtension), \(bind: call.toExtension),
+                        COALESCE((SELECT id FROM users WHERE extension = \(bind: call.toExtension)),
+                                 (SELECT id FROM users WHERE extension = \(bind: call.fromExtension))),
+                        \(bind: Timestamp.string(call.startedAt)))
+                RETURNING id
+                """
+            ).first() else { throw DomainError(.invalid, "the call record was not stored") }
+            return try row.int64("id")
+        }
+    }
+
+    func answered(_ id: Int64, at: Date) async throws {
+        try await gate.run(on: db) {
+            try await db.raw(
+                "UPDATE calls SET answered_at = \(bind: Timestamp.string(at)) WHERE id = \(bind: id) AND answered_at IS NULL AND ended_at IS NULL"
+            ).run()
+        }
+    }
+
+    func setRecording(_ id: Int64, path: String) async throws {
+        try await gate.run(on: db) {
+            try await db.raw("UPDATE calls SET recording = \(bind: path) WHERE id = \(bind: id)").run()
+        }
+    }
+
+    func close(_ id: Int64, _ ending: CallEnding) async throws {
+        try await gate.run(on: db) {
+            guard let row = try await db.raw("SELECT started_at, answered_at FROM calls WHERE id = \(bind: id) AND ended_at IS NULL").first() else {
+                return  // unknown, or closed already: the first ending stands
+            }
+            let seconds = CallDurations(startedAt: try row.date("started_at"), answeredAt: try row.optionalString("answered_at").map(Timestamp.date), endedAt: ending.endedAt)
+            try await db.raw(
+                """
+                UPDATE calls SET ended_at = \(bind: Timestamp.string(ending.endedAt)), ring_seconds = \(bind: seconds.ring), talk_seconds = \(bind: seconds.talk),
+                    disposition = \(bind: ending.disposition.rawValue), hangup_by = \(bind: ending.hangupBy?.rawValue), reason = \(bind: ending.reason)
+                WHERE id = \(bind: id)
+                """
+            ).run()
+        }
+    }
+
+    func closeInterrupted(endedAt: Date) async throws -> [CallRecord] {
+        try await gate.run(on: db) {
+            let open = try await db.raw(Self.selectColumns + " WHERE c.ended_at IS NULL ORDER BY c.id").all().map(Self.record)
+            var closed: [CallRecord] = []
+            for var call in open {
+                let seconds = CallDurations(startedAt: call.startedAt, answeredAt: call.answeredAt, endedAt: endedAt)
+                call.endedAt = endedAt
+                call.ringSeconds = seconds.ring
+                call.talkSeconds = seconds.talk
+                call.disposition = .interrupted
+                // Only an answered call has a side that hung up: here, the server stopping.
+                call.hangupBy = call.answeredAt == nil ? nil : .system
+                call.reason = "server stopped during the call"
+                try await db.raw(
+                    """
+                    UPDATE calls SET ended_at = \(bind: Timestamp.string(endedAt)), ring_seconds = \(bind: seconds.ring), talk_seconds = \(bind: seconds.talk),
+                        disposition = \(bind: CallDisposition.interrupted.rawValue), hangup_by = \(bind: call.hangupBy?.rawValue), reason = \(bind: call.reason)
+                    WHERE id = \(bind: call.id) AND ended_at IS NULL
+                    """
+                ).run()
+                closed.append(call)
+            }
+            return closed
+        }
+    }
+
+    // MARK: reading
+
+    func list(_ query: ListQuery, filter: CallFilter) async throws -> Page<CallRecord> {
+        let order: String
+        if let column = try query.sortColumn(in: Self.sortable) {
+            let direction = query.descending ? "DESC" : "ASC"
+            order = "\(column) \(direction), c.id \(direction)"
+        } else {
+            order = "c.started_at DESC, c.id DESC"  // newest first
+        }
+        let conditions = Self.conditions(filter)
+        let rows = try await read.raw(
+            Self.selectColumns + " WHERE " + conditions
+                + " ORDER BY \(unsafeRaw: order) LIMIT \(literal: query.pageSize) OFFSET \(literal: query.offset)"
+        ).all()
+        let total = try await read.raw("SELECT COUNT(*) AS n FROM calls c WHERE " + conditions).first()?.int("n") ?? 0
+        return Page(items: try rows.map(Self.record), total: total)
+    }
+
+    func get(_ id: Int64, visibility: CustomerVisibility) async throws -> CallRecord? {
+        try await read.raw(Self.selectColumns + " WHERE c.id = \(bind: id) AND " + Self.visible(visibility)).first().map(Self.record)
+    }
+
+    /// The matching ids first, then the rows by primary key a batch at a
+    /// time (as the customer export does): memory stays bounded by the batch.
+    func forEach(filter: CallFilter, batch: Int, _ body: ([CallRecord]) async throws -> Void) async throws {
+        let collected = SQLCustomerRepository.IDCollector()
+        try await read.raw("SELECT c.id FROM calls c WHERE " + Self.conditions(filter) + " ORDER BY c.id").run { row in
+            if let id = try? row.decode(column: "id", as: Int64.self) { collected.append(id) }
+        }
+        let ids = collected.ids
+        let size = max(1, batch)
+        for start in stride(from: 0, to: ids.count, by: size) {
+            let chunk = Array(ids[start..<min(start + size, ids.count)])
+            let rows = try await read.raw(Self.selectColumns + " WHERE c.id IN (\(binds: chunk)) ORDER BY c.id").all()
+            try await body(try rows.map(Self.record))
+        }
+    }
+
+    // MARK: SQL pieces
+
+    /// The data scope on the call's agent, as customers apply it to their
+    /// owner — without a pool: a call no agent took is seen with `all` only.
+    static func visible(_ visibility: CustomerVisibility) -> SQLQueryString {
+        switch visibility {
+        case .all:
+            return "1 = 1"
+        case .own(let me):
+            return "c.agent_id = \(bind: me)"
+        case .departments(let ids, let me):
+            guard !ids.isEmpty else { return "c.agent_id = \(bind: me)" }
+            return "(c.agent_id = \(bind: me) OR c.agent_id IN (SELECT id FROM users WHERE department_id IN (\(binds: ids.sorted()))))"
+        }
+    }
+
+    static func conditions(_ filter: CallFilter) -> SQLQueryString {
+        var parts: [SQLQueryString] = [visible(filter.visibility)]
+        if let number = filter.number, !number.isEmpty {
+            let escaped = number.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+                .replacingOccurrences(of: "_", with: "\\_")
+            let pattern = "%" + escaped + "%"
+            parts.append("(c.from_number LIKE \(bind: pattern) ESCAPE '\\' OR c.to_number LIKE \(bind: pattern) ESCAPE '\\')")
+        }
+        if let direction = filter.direction { parts.append("c.direction = \(bind: direction.rawValue)") }
+        if let disposition = filter.disposition { parts.append("c.disposition = \(bind: disposition.rawValue)") }
+        // Fixed-width UTC text sorts as time: a range on the started_at index.
+        if let from = filter.startedFrom { parts.append("c.started_at >= \(bind: Timestamp.string(from))") }
+        if let before = filter.startedBefore { parts.append("c.started_at < \(bind: Timestamp.string(before))") }
+        if let ids = filter.ids { parts.append(ids.isEmpty ? "1 = 0" : "c.id IN (\(binds: ids))") }
+        return parts.joined(separator: " AND ")
+    }
+
+    static func record(_ row: any SQLRow) throws -> CallRecord {
+        CallRecord(
+            id: try row.int64("id"), sipCallId: try row.string("sip_call_id"),
+            direction: CallDirection(rawValue: try row.string("direction")) ?? .internal,
+            from: try row.string("from_number"), to: try row.string("to_number"),
+            fromExtension: try row.optionalString("from_extension"), toExtension: try row.optionalString("to_extension"),
+            agentId: try row.optionalInt64("agent_id"), queue: try row.optionalString("queue"),
+            startedAt: try row.date("started_at"), answeredAt: try row.optionalString("answered_at").map(Timestamp.date),
+            endedAt: try row.optionalString("ended_at").map(Timestamp.date),
+            ringSeconds: try row.int("ring_seconds"), talkSeconds: try row.int("talk_seconds"),
+            disposition: try row.optionalString("disposition").flatMap(CallDisposition.init(rawValue:)),
+            hangupBy: try row.optionalString("hangup_by").flatMap(HangupSide.init(rawValue:)),
+            reason: try row.optionalString("reason"), recording: try row.optionalString("recording")
+        )
+    }
+}

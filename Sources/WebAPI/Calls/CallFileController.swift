@@ -1,0 +1,139 @@
+import CallCenter
+import Foundation
+import Hummingbird
+import Spreadsheet
+
+/// 通话记录 as files: the filtered list as .xlsx, selected recordings as .zip.
+/// Both write a temporary file and stream it, as the customer export does.
+enum CallFileController {
+    /// Recordings in one .zip at most (a page of the list is up to 100 rows).
+    static let maxRecordingsPerZip = 500
+
+    static func register(on table: RouteTable, services s: Services, recordings: RecordingFiles) {
+        table.add(
+            Endpoint(method: .get, path: "/api/v1/calls/export.xlsx", access: .permission(Permission.callsExport),
+                     summary: "Export the selected (ids=1,2) or all filtered calls in scope as .xlsx", tag: "calls",
+                     response: .string(format: "binary"), responseContentType: XLSX.contentType,
+                     query: CallQuery.parameters + [CallQuery.idsParameter])
+        ) { request, _, caller in
+            var filter = try await s.calls.filter(by: caller.actor)
+            try CallQuery.apply(request, to: &filter)
+            let path = CustomerFileController.temporaryPath("xlsx")
+            let writer = try XLSXWriter(path: path, sheetName: "通话记录")
+            do {
+                try writer.appendHeader(CallColumns.header)
+                try await s.repos.calls.forEach(filter: filter, batch: 1000) { batch in
+                    for call in batch { try writer.append(CallColumns.row(call)) }
+                }
+                try writer.finish()
+            } catch {
+                try? FileManager.default.removeItem(atPath: path)
+                throw error
+            }
+            try await s.audit.record("call.export", target: "calls", detail: "\(writer.rowCount - 1) rows", actor: caller.actor)
+            return try CustomerFileController.fileResponse(path, contentType: XLSX.contentType, downloadName: "calls.xlsx")
+        }
+        table.add(
+            Endpoint(method: .get, path: "/api/v1/calls/recordings.zip", access: .permission(Permission.callsRecording),
+                     summary: "The recordings of the selected calls in scope (ids=1,2) as one .zip", tag: "calls",
+                     response: .string(format: "binary"), responseContentType: "application/zip", query: [CallQuery.idsParameter])
+        ) { request, context, caller in
+            guard let ids = try CustomerFileController.idList(request) else {
+                throw APIError.invalidQuery("ids", "choose the calls: ids=1,2,3")
+            }
+            guard ids.count <= maxRecordingsPerZip else {
+                throw APIError.invalidQuery("ids", "at most \(maxRecordingsPerZip) recordings at once")
+            }
+            var filter = try await s.calls.filter(by: caller.actor)
+            filter.ids = ids
+            var files: [(name: String, path: String)] = []
+            var included: [String] = []
+            var missing: [String] = []
+            try await s.repos.calls.forEach(filter: filter, batch: 500) { batch in
+                for call in batch where call.recording != nil {
+                    do {
+                        let path = try RecordingResponse.file(of: call, in: recordings, logger: context.logger)
+                        let ext = URL(fileURLWithPath: path).pathExtension.lowercased()
+                        files.append((RecordingResponse.fileName(of: call, extension: ext.isEmpty ? "wav" : ext), path))
+                        included.append(String(call.id))
+                    } catch {
+                        missing.append(String(call.id))
+                    }
+                }
+            }
+            guard !files.isEmpty else {
+                if missing.isEmpty { throw APIError(.notFound, code: "no_recording", message: "None of the chosen calls has a recording") }
+                throw APIError(.notFound, code: "recording_missing", message: "The chosen calls' recording files are missing")
+            }
+            var parts = files
+            var note: String?
+            if !missing.isEmpty {
+                // Say which chosen calls had a recording whose file is gone, rather than leave them out silently.
+                let notePath = CustomerFileController.temporaryPath("txt")
+                try Data(("Recordings missing for calls: " + missing.joined(separator: ", ") + "\n").utf8).write(to: URL(fileURLWithPath: notePath))
+                parts.append(("missing.txt", notePath))
+                note = notePath
+            }
+            defer { if let note { try? FileManager.default.removeItem(atPath: note) } }
+            let path = CustomerFileController.temporaryPath("zip")
+            do {
+                try ZipBundle.write(parts, to: path)
+            } catch {
+                try? FileManager.default.removeItem(atPath: path)
+                throw error
+            }
+            try await s.audit.record(
+                "call.recordings", target: "calls", detail: "recordings of calls \(included.joined(separator: ","))",
+                actor: caller.actor)
+            return try CustomerFileController.fileResponse(path, contentType: "application/zip", downloadName: "call-recordings.zip")
+        }
+    }
+}
+
+/// The columns of the calls export: Chinese headers and labels, as the
+/// other exports.
+enum CallColumns {
+    static let header = [
+        "编号", "开始时间", "方向", "主叫号码", "被叫号码", "主叫分机", "被叫分机", "坐席编号", "队列",
+        "接听时间", "结束时间", "振铃秒数", "通话秒数", "结果", "挂机方", "原因", "录音",
+    ]
+
+    static func row(_ c: CallRecord) -> [Cell] {
+        [
+            .number(Double(c.id)), XLSX.cell(RFC3339.string(c.startedAt)), XLSX.cell(label(c.direction)), XLSX.cell(c.from), XLSX.cell(c.to),
+            XLSX.cell(c.fromExtension ?? ""), XLSX.cell(c.toExtension ?? ""), c.agentId.map { .number(Double($0)) } ?? .empty,
+            XLSX.cell(c.queue ?? ""), XLSX.cell(c.answeredAt.map(RFC3339.string) ?? ""), XLSX.cell(c.endedAt.map(RFC3339.string) ?? ""),
+            .number(Double(c.ringSeconds)), .number(Double(c.talkSeconds)), XLSX.cell(c.disposition.map(label) ?? "进行中"),
+            XLSX.cell(c.hangupBy.map(label) ?? ""), XLSX.cell(c.reason ?? ""), XLSX.cell(c.recording == nil ? "否" : "是"),
+        ]
+    }
+
+    static func label(_ d: CallDirection) -> String {
+        switch d {
+        case .internal: "内部"
+        case .inbound: "呼入"
+        case .outbound: "呼出"
+        }
+    }
+
+    static func label(_ d: CallDisposition) -> String {
+        switch d {
+        case .answered: "已接听"
+        case .busy: "忙线"
+        case .noAnswer: "无人接听"
+        case .cancelled: "主叫取消"
+        case .unavailable: "不可达"
+        case .notFound: "空号"
+        case .failed: "失败"
+        case .interrupted: "中断"
+        }
+    }
+
+    static func label(_ h: HangupSide) -> String {
+        switch h {
+        case .caller: "主叫"
+        case .callee: "被叫"
+        case .system: "系统"
+        }
+    }
+}
