@@ -32,9 +32,11 @@ import * as appointmentsPage from './pages/appointments.js';
 import * as markedPage from './pages/marked.js';
 import * as blacklistPage from './pages/blacklist.js';
 import * as dataPage from './pages/data-packages.js';
+import * as callsPage from './pages/calls.js';
 
 const PAGES = {
   '/': homePage,
+  '/calls/records': callsPage,
   '/crm/customers': customersPage,
   '/crm/pool': poolPage,
   '/crm/follow-ups': followUpsPage,

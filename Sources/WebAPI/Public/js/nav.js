@@ -3,6 +3,11 @@ import { can } from './state.js';
 
 export const NAV = [
   {
+    id: 'calls', icon: 'headset', items: [
+      { id: 'calls.records', path: '/calls/records', perm: 'calls.view', icon: 'callLog' },
+    ],
+  },
+  {
     id: 'crm', icon: 'contact', items: [
       { id: 'crm.customers', path: '/crm/customers', perm: 'crm.customers.view', icon: 'contact' },
       { id: 'crm.pool', path: '/crm/pool', perm: 'crm.customers.view', icon: 'inbox' },

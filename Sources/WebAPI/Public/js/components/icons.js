@@ -55,6 +55,9 @@ const P = {
   file: '<path d="M14 3H6a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V9z"/><path d="M14 3v6h6M8 13h8M8 17h8"/>',
   userPlus: '<circle cx="9" cy="8" r="4"/><path d="M2 21a7 7 0 0 1 14 0M19 8v6M16 11h6"/>',
   transfer: '<path d="M4 8h15l-4-4M20 16H5l4 4"/>',
+  play: '<circle cx="12" cy="12" r="9"/><path d="m10 8.5 5.5 3.5-5.5 3.5z"/>',
+  headset: '<path d="M4 14v-2a8 8 0 0 1 16 0v2"/><rect x="3" y="14" width="4" height="6" rx="1.5"/><rect x="17" y="14" width="4" height="6" rx="1.5"/><path d="M19 20a4 4 0 0 1-4 2h-2"/>',
+  callLog: '<path d="M4 4h3.5l1.8 4.5-2.2 1.3a10 10 0 0 0 4.6 4.6l1.3-2.2 4.5 1.8V17.5A1.5 1.5 0 0 1 16 19 13 13 0 0 1 3 6a1.5 1.5 0 0 1 1-2"/><path d="M15 3h6M15 6.5h6M15 10h4"/>',
 };
 
 export function icon(name, extraClass = '') {
