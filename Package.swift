@@ -51,9 +51,30 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "Media",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MediaTests",
+            dependencies: ["Media"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "MediaEngine",
+            dependencies: [
+                "Media",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "CallEngine",
             dependencies: [
-                "SIP", "SIPStack", "CallCenter",
+                "SIP", "SIPStack", "CallCenter", "Media", "MediaEngine",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -105,7 +126,7 @@ let package = Package(
         .executableTarget(
             name: "hotline",
             dependencies: [
-                "CallCenter", "Storage", "WebAPI", "SIPStack", "CallEngine",
+                "CallCenter", "Storage", "WebAPI", "SIPStack", "CallEngine", "MediaEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -117,7 +138,7 @@ let package = Package(
         .testTarget(
             name: "HotlineTests",
             dependencies: [
-                "CallCenter", "Storage", "WebAPI", "SIP", "CallEngine",
+                "CallCenter", "Storage", "WebAPI", "SIP", "SIPStack", "CallEngine", "Media", "MediaEngine", "Spreadsheet",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict

@@ -87,6 +87,11 @@ public final class LocationTable: RegistrationRepository, Sendable {
         }
     }
 
+    /// An extension's unexpired bindings, synchronously (the call engine's lookup).
+    public func bindings(_ number: String, now: Date) -> [Registration] {
+        state.withLock { ($0.bindings[number] ?? []).filter { $0.expiresAt > now } }
+    }
+
     public func contacts(of number: String, now: Date) async throws -> [Registration] {
         state.withLock { ($0.bindings[number] ?? []).filter { $0.expiresAt > now } }
     }

@@ -31,6 +31,8 @@ public final class Registrar: SIPRequestHandler, SIPSecurityMonitor, Sendable {
         let password: String?
         let maxContacts: Int
         let fetched: Date
+        /// nil for a number that is not an extension.
+        var profile: ExtensionProfile? = nil
     }
 
     public init(
@@ -81,7 +83,7 @@ public final class Registrar: SIPRequestHandler, SIPSecurityMonitor, Sendable {
     }
 
     static let capabilities = [
-        SIPHeaderLine("Allow", "REGISTER, OPTIONS"),
+        SIPHeaderLine("Allow", "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, INFO, UPDATE"),
         SIPHeaderLine("Accept", "application/sdp"),
         SIPHeaderLine("Supported", "path, outbound"),
     ]
@@ -112,14 +114,33 @@ public final class Registrar: SIPRequestHandler, SIPSecurityMonitor, Sendable {
     /// RFC 3261 §10.3 from memory: blocked addresses, the digest challenge,
     /// nonce checks, the credentials, then the bindings.
     func registerStep(_ request: SIPMessage, from peer: SIPPeer, at: Date, toTag: String) -> RegisterStep {
-        if state.withLock({ $0.limiter.isBlocked(peer.host, now: at) }) {
-            return .answer(request.makeResponse(status: 403, reason: "Forbidden (address blocked)", toTag: toTag))
-        }
         guard let to = try? request.to(), case .sip(let aor) = to.uri, let number = aor.user, !number.isEmpty else {
             return .answer(request.makeResponse(status: 400, reason: "To must be a SIP address of record", toTag: toTag))
         }
-        let credentials = (try? request.authorization())?.first { $0.isDigest && $0.realm == policy.realm }
-        guard let credentials else { return .answer(challenge(request, stale: false, toTag: toTag)) }
+        switch authenticate(request, from: peer, number: number, at: at, toTag: toTag, proxy: false) {
+        case .answer(let response): return .answer(response)
+        case .lookUp(let number): return .lookUp(number: number)
+        case .authenticated(let ext):
+            return .answer(updateBindings(request, number: number, maxContacts: ext.maxContacts, peer: peer, toTag: toTag, at: at))
+        }
+    }
+
+    enum AuthStep {
+        case answer(SIPMessage)
+        case lookUp(String)
+        case authenticated(CachedExtension)
+    }
+
+    /// Digest authentication (RFC 3261 §22, RFC 7616/8760) of `number`, from
+    /// memory: 401/WWW-Authenticate for REGISTER, 407/Proxy-Authenticate for
+    /// calls. Failures count towards blocking the address.
+    func authenticate(_ request: SIPMessage, from peer: SIPPeer, number: String?, at: Date, toTag: String, proxy: Bool) -> AuthStep {
+        if state.withLock({ $0.limiter.isBlocked(peer.host, now: at) }) {
+            return .answer(request.makeResponse(status: 403, reason: "Forbidden (address blocked)", toTag: toTag))
+        }
+        let offered = proxy ? try? request.proxyAuthorization() : try? request.authorization()
+        let credentials = offered?.first { $0.isDigest && $0.realm == policy.realm }
+        guard let credentials else { return .answer(challenge(request, stale: false, toTag: toTag, proxy: proxy)) }
 
         // Check the credentials before telling anything about the extension.
         guard let username = credentials.username, let nonce = credentials.nonce, let response = credentials.response,
@@ -128,6 +149,7 @@ public final class Registrar: SIPRequestHandler, SIPSecurityMonitor, Sendable {
         else {
             return .answer(request.makeResponse(status: 400, reason: "Malformed Authorization", toTag: toTag))
         }
+        let number = number ?? username
         let qop = credentials.parameter("qop")
         if let qop, qop.lowercased() != "auth" {
             return .answer(request.makeResponse(status: 400, reason: "Unsupported qop", toTag: toTag))
@@ -140,32 +162,65 @@ public final class Registrar: SIPRequestHandler, SIPSecurityMonitor, Sendable {
         let issued: Date
         switch nonceSigner.authenticate(nonce, now: at) {
         case .ours(let date): issued = date
-        case .stale: return .answer(challenge(request, stale: true, toTag: toTag))
-        case .invalid: return .answer(challenge(request, stale: false, toTag: toTag))
+        case .stale: return .answer(challenge(request, stale: true, toTag: toTag, proxy: proxy))
+        case .invalid: return .answer(challenge(request, stale: false, toTag: toTag, proxy: proxy))
         }
-        guard let ext = cachedExtension(number, at: at) else { return .lookUp(number: number) }
+        guard let ext = cachedExtension(number, at: at) else { return .lookUp(number) }
         guard state.withLock({ $0.nonces.accept(nonce, nc: nc, issued: issued, now: at) }) == .valid else {
-            return .answer(challenge(request, stale: false, toTag: toTag))
+            return .answer(challenge(request, stale: false, toTag: toTag, proxy: proxy))
         }
         let digest = DigestCredentials(
             username: username, realm: policy.realm, nonce: nonce, uri: digestURI, response: response, algorithm: algorithm,
             qop: qop, nc: nc, cnonce: cnonce
         )
-        guard username == number, let password = ext.password, digest.matches(password: password, method: "REGISTER") else {
+        let method = request.method?.name ?? "REGISTER"
+        guard username == number, let password = ext.password, digest.matches(password: password, method: method) else {
             return .answer(authenticationFailed(request, peer: peer, number: number, toTag: toTag, at: at))
         }
         state.withLock { $0.limiter.recordSuccess(peer.host) }
-        return .answer(updateBindings(request, number: number, maxContacts: ext.maxContacts, peer: peer, toTag: toTag, at: at))
+        return .authenticated(ext)
     }
 
-    private func challenge(_ request: SIPMessage, stale: Bool, toTag: String) -> SIPMessage {
+    // MARK: calls
+
+    /// Authenticates a call's INVITE: the caller proves it is the extension
+    /// it claims (digest username), and the From must name that extension.
+    public func authenticateCall(_ request: SIPMessage, from peer: SIPPeer, toTag: String) -> CallAuthentication {
+        switch authenticate(request, from: peer, number: nil, at: now(), toTag: toTag, proxy: true) {
+        case .answer(let response): return .respond(response)
+        case .lookUp(let number): return .lookUp(number)
+        case .authenticated(let ext):
+            guard let profile = ext.profile else { return .respond(request.makeResponse(status: 403, reason: "Forbidden", toTag: toTag)) }
+            if let fromUser = (try? request.from()).flatMap({ from -> String? in
+                if case .sip(let uri) = from.uri { return uri.user }
+                return nil
+            }), fromUser != profile.number {
+                return .respond(request.makeResponse(status: 403, reason: "From does not match the authenticated extension", toTag: toTag))
+            }
+            return .authenticated(profile)
+        }
+    }
+
+    /// An extension's call settings from the cache; nil when not cached (or
+    /// stale): `loadExtension` then decide again. `.some(nil)` = no such extension.
+    public func cachedProfile(_ number: String) -> ExtensionProfile?? {
+        guard let cached = cachedExtension(number, at: now()) else { return nil }
+        return .some(cached.profile)
+    }
+
+    /// Reads an extension into the cache (its secret and call settings).
+    public func loadExtension(_ number: String) async throws {
+        try await loadExtension(number, at: now())
+    }
+
+    private func challenge(_ request: SIPMessage, stale: Bool, toTag: String, proxy: Bool = false) -> SIPMessage {
         let nonce = nonceSigner.issue(now: now())
         let headers = policy.challengeAlgorithms(userAgent: request.userAgent).map { algorithm in
             var value = "Digest realm=\"\(policy.realm)\", nonce=\"\(nonce)\", algorithm=\(algorithm.rawValue), qop=\"auth\""
             if stale { value += ", stale=true" }
-            return SIPHeaderLine("WWW-Authenticate", value)
+            return SIPHeaderLine(proxy ? "Proxy-Authenticate" : "WWW-Authenticate", value)
         }
-        return request.makeResponse(status: 401, toTag: toTag, extraHeaders: headers)
+        return request.makeResponse(status: proxy ? 407 : 401, toTag: toTag, extraHeaders: headers)
     }
 
     private func authenticationFailed(_ request: SIPMessage, peer: SIPPeer, number: String, toTag: String, at: Date) -> SIPMessage {
@@ -196,17 +251,18 @@ public final class Registrar: SIPRequestHandler, SIPSecurityMonitor, Sendable {
     /// The extension's secret and limits when cached and fresh; an unknown
     /// extension is cached too (with no password), so guessing numbers
     /// does not reach the database on every attempt.
-    private func cachedExtension(_ number: String, at: Date) -> CachedExtension? {
+    func cachedExtension(_ number: String, at: Date) -> CachedExtension? {
         guard let cached = state.withLock({ $0.extensions[number] }),
             at.timeIntervalSince(cached.fetched) < policy.extensionCacheSeconds
         else { return nil }
         return cached
     }
 
-    private func loadExtension(_ number: String, at: Date) async throws {
+    func loadExtension(_ number: String, at: Date) async throws {
         let ext = try await repos.extensions.find(number: number)
         let password = ext == nil ? nil : try await repos.extensions.password(number: number)
-        let entry = CachedExtension(password: password, maxContacts: ext?.maxContacts ?? 0, fetched: at)
+        let profile = ext.map { ExtensionProfile(number: $0.number, name: $0.name, callerId: $0.callerId, recording: $0.recording) }
+        let entry = CachedExtension(password: password, maxContacts: ext?.maxContacts ?? 0, fetched: at, profile: profile)
         state.withLock { state in
             if state.extensions.count > 50_000 { state.extensions.removeAll() }
             state.extensions[number] = entry

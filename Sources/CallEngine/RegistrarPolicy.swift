@@ -1,4 +1,5 @@
 import Foundation
+import SIP
 
 /// How the registrar treats phones; every value is configuration.
 public struct RegistrarPolicy: Sendable {
@@ -43,4 +44,28 @@ public struct RegistrarPolicy: Sendable {
 public enum DigestAlgorithmChoice: String, Sendable, CaseIterable {
     case md5 = "MD5"
     case sha256 = "SHA-256"
+}
+
+/// What a call needs to know about an extension.
+public struct ExtensionProfile: Sendable, Equatable {
+    public var number: String
+    public var name: String
+    public var callerId: String
+    public var recording: Bool
+
+    public init(number: String, name: String, callerId: String, recording: Bool) {
+        self.number = number
+        self.name = name
+        self.callerId = callerId
+        self.recording = recording
+    }
+}
+
+/// The outcome of authenticating a call's INVITE.
+public enum CallAuthentication: Sendable {
+    /// Answer with this (407 challenge, 403, 400).
+    case respond(SIPMessage)
+    /// The extension is not cached: load it, then authenticate again.
+    case lookUp(String)
+    case authenticated(ExtensionProfile)
 }

@@ -19,8 +19,10 @@ public final class SIPEndpoint: @unchecked Sendable {
     /// The address requests we send carry in Via and Contact.
     public internal(set) var localAddress: String
 
-    private var serverTransactions: [String: ServerEntry] = [:]
-    private var clientTransactions: [String: ClientEntry] = [:]
+    var serverTransactions: [String: ServerEntry] = [:]
+    var clientTransactions: [String: ClientEntry] = [:]
+    /// 2xx answers to INVITEs retransmitted until their ACK (UDP only).
+    var unacknowledged: [String: Unacknowledged2xx] = [:]
     private var branchCounter: UInt64 = 0
 
     public private(set) var counters = Counters()
@@ -91,13 +93,16 @@ public final class SIPEndpoint: @unchecked Sendable {
 
         if method == .ack {
             // An ACK for a non-2xx answer belongs to the INVITE transaction;
-            // one for a 2xx belongs to the dialog (the B2BUA, later).
-            if var entry = serverTransactions[key], case .invite(var tx) = entry.kind {
+            // one for a 2xx belongs to the dialog (RFC 3261 §17.2.1, RFC 6026).
+            if var entry = serverTransactions[key], case .invite(var tx) = entry.kind, tx.state == .completed || tx.state == .confirmed {
                 let actions = tx.handle(.ack)
                 entry.kind = .invite(tx)
                 serverTransactions[key] = entry
                 perform(actions, serverKey: key)
+                return
             }
+            acknowledged(request)
+            handler.receiveAck(request, from: peer)
             return
         }
         if var entry = serverTransactions[key] {
@@ -120,6 +125,10 @@ public final class SIPEndpoint: @unchecked Sendable {
             return
         }
         let reliable = peer.transport.isReliable
+        if method == .cancel {
+            receiveCancel(request, key: key, from: peer)
+            return
+        }
         if method == .invite {
             let (tx, actions) = ServerInviteTransaction.start(
                 request: request, trying: request.makeResponse(status: 100), reliable: reliable, timers: configuration.timers)
@@ -130,18 +139,6 @@ public final class SIPEndpoint: @unchecked Sendable {
             serverTransactions[key] = ServerEntry(kind: .nonInvite(tx), peer: peer, request: request)
             perform(actions, serverKey: key)
         }
-    }
-
-    private func receive(response: SIPMessage, from peer: SIPPeer) {
-        guard validator.validate(response: response) == .accept,
-            let via = try? response.topVia(), let branch = via.branch,
-            let cseq = try? response.cseq()
-        else { return }
-        let key = Self.clientKey(branch: branch, method: cseq.method)
-        guard var entry = clientTransactions[key] else { return }
-        let actions = entry.transaction.handle(.response(response))
-        clientTransactions[key] = entry
-        perform(actions, clientKey: key)
     }
 
     private func reject(_ request: SIPMessage, _ reply: SIPReply, to peer: SIPPeer) {
@@ -159,7 +156,7 @@ public final class SIPEndpoint: @unchecked Sendable {
 
     // MARK: actions
 
-    private func perform(_ actions: [TransactionAction], serverKey key: String) {
+    func perform(_ actions: [TransactionAction], serverKey key: String) {
         guard let entry = serverTransactions[key] else { return }
         var immediate: SIPMessage?
         for action in actions {
@@ -169,6 +166,10 @@ public final class SIPEndpoint: @unchecked Sendable {
             case .deliver(let request):
                 let handler = self.handler
                 let peer = entry.peer
+                if case .invite = entry.kind, handler.takeInvite(request, from: peer, transaction: SIPServerTransaction(key: key)) {
+                    serverTransactions[key]?.taken = true
+                    continue
+                }
                 if let response = handler.respondImmediately(to: request, from: peer) {
                     immediate = response
                     continue
@@ -195,8 +196,24 @@ public final class SIPEndpoint: @unchecked Sendable {
         if let immediate { respond(immediate, serverKey: key) }
     }
 
-    /// The TU's final answer for a server transaction.
-    private func respond(_ response: SIPMessage, serverKey key: String) {
+    /// A handler's answer (provisional or final) on an INVITE it took;
+    /// call on the event loop. A 2xx over UDP is retransmitted until its ACK.
+    public func respond(_ response: SIPMessage, on transaction: SIPServerTransaction) {
+        eventLoop.assertInEventLoop()
+        if let entry = serverTransactions[transaction.key], (200..<300).contains(response.statusCode ?? 0) {
+            retransmitUntilAcknowledged(response, to: responseTarget(for: entry.request, peer: entry.peer))
+        }
+        respond(response, serverKey: transaction.key)
+    }
+
+    /// Whether the INVITE behind `transaction` still waits for a final answer.
+    public func isPending(_ transaction: SIPServerTransaction) -> Bool {
+        guard let entry = serverTransactions[transaction.key], case .invite(let tx) = entry.kind else { return false }
+        return tx.state == .proceeding
+    }
+
+    /// The TU's answer for a server transaction.
+    func respond(_ response: SIPMessage, serverKey key: String) {
         guard var entry = serverTransactions[key] else { return }
         let actions: [TransactionAction]
         switch entry.kind {
@@ -211,7 +228,7 @@ public final class SIPEndpoint: @unchecked Sendable {
         perform(actions, serverKey: key)
     }
 
-    private func serverTimerFired(_ timer: TransactionTimer, key: String) {
+    func serverTimerFired(_ timer: TransactionTimer, key: String) {
         guard var entry = serverTransactions[key] else { return }
         entry.timers[timer] = nil
         let actions: [TransactionAction]
@@ -225,83 +242,6 @@ public final class SIPEndpoint: @unchecked Sendable {
         }
         serverTransactions[key] = entry
         perform(actions, serverKey: key)
-    }
-
-    private func perform(_ actions: [TransactionAction], clientKey key: String) {
-        guard let entry = clientTransactions[key] else { return }
-        for action in actions {
-            switch action {
-            case .send(let message):
-                transmit(message, to: entry.peer)
-            case .deliver(let response):
-                if let status = response.statusCode, status >= 200 {
-                    clientTransactions[key]?.promise?.succeed(response)
-                    clientTransactions[key]?.promise = nil
-                }
-            case .startTimer(let timer, let after):
-                clientTransactions[key]?.timers[timer] = eventLoop.scheduleTask(in: Self.timeAmount(after)) {
-                    self.clientTimerFired(timer, key: key)
-                }
-            case .cancelTimer(let timer):
-                clientTransactions[key]?.timers.removeValue(forKey: timer)?.cancel()
-            case .timedOut:
-                clientTransactions[key]?.promise?.fail(SIPEndpointError.timeout)
-                clientTransactions[key]?.promise = nil
-            case .transportFailed:
-                clientTransactions[key]?.promise?.fail(SIPEndpointError.transportFailed)
-                clientTransactions[key]?.promise = nil
-            case .terminate:
-                if let ended = clientTransactions.removeValue(forKey: key) {
-                    for timer in ended.timers.values { timer.cancel() }
-                    ended.promise?.fail(SIPEndpointError.timeout)
-                }
-            }
-        }
-    }
-
-    private func clientTimerFired(_ timer: TransactionTimer, key: String) {
-        guard var entry = clientTransactions[key] else { return }
-        entry.timers[timer] = nil
-        let actions = entry.transaction.handle(.timerFired(timer))
-        clientTransactions[key] = entry
-        perform(actions, clientKey: key)
-    }
-
-    // MARK: outbound
-
-    /// Sends a non-INVITE request (OPTIONS qualify, NOTIFY…) to `peer` and
-    /// returns its final response. The endpoint adds the top Via.
-    public func request(_ request: SIPMessage, to peer: SIPPeer, timers: TransactionTimers? = nil) async throws -> SIPMessage {
-        // Cancelling the calling task abandons the transaction at once (a
-        // shutdown must not wait out Timer F for a phone that went away).
-        let pending = PendingRequest()
-        return try await withTaskCancellationHandler {
-            try await eventLoop.flatSubmit { () -> EventLoopFuture<SIPMessage> in
-                var outgoing = request
-                let branch = self.newBranch()
-                let transport = peer.transport.rawValue
-                outgoing.headers.prepend(.via, "SIP/2.0/\(transport) \(self.localAddress);branch=\(branch);rport")
-                let method = outgoing.method ?? .options
-                let key = Self.clientKey(branch: branch, method: method)
-                let promise = self.eventLoop.makePromise(of: SIPMessage.self)
-                let (tx, actions) = ClientNonInviteTransaction.start(
-                    request: outgoing, reliable: peer.transport.isReliable, timers: timers ?? self.configuration.timers)
-                self.clientTransactions[key] = ClientEntry(transaction: tx, peer: peer, promise: promise)
-                self.perform(actions, clientKey: key)
-                if pending.started(key) { self.abandon(clientKey: key) }
-                return promise.futureResult
-            }.get()
-        } onCancel: {
-            if let key = pending.cancel() {
-                eventLoop.execute { self.abandon(clientKey: key) }
-            }
-        }
-    }
-
-    private func abandon(clientKey key: String) {
-        guard let entry = clientTransactions.removeValue(forKey: key) else { return }
-        for timer in entry.timers.values { timer.cancel() }
-        entry.promise?.fail(CancellationError())
     }
 
     /// Where responses to `request` go (RFC 3261 §18.2.2, RFC 3581 §4): back
@@ -381,7 +321,7 @@ public final class SIPEndpoint: @unchecked Sendable {
 
     static func clientKey(branch: String, method: SIPMethod) -> String { "\(branch)|\(method.name)" }
 
-    private func newBranch() -> String {
+    func newBranch() -> String {
         branchCounter &+= 1
         return Self.branchPrefix + String(UInt64.random(in: 0...UInt64.max), radix: 36) + String(branchCounter, radix: 36)
     }
@@ -404,13 +344,8 @@ public final class SIPEndpoint: @unchecked Sendable {
         let peer: SIPPeer
         let request: SIPMessage
         var timers: [TransactionTimer: Scheduled<Void>] = [:]
-    }
-
-    struct ClientEntry {
-        var transaction: ClientNonInviteTransaction
-        let peer: SIPPeer
-        var promise: EventLoopPromise<SIPMessage>?
-        var timers: [TransactionTimer: Scheduled<Void>] = [:]
+        /// The handler answers this INVITE itself (`takeInvite`).
+        var taken = false
     }
 }
 

@@ -8,10 +8,11 @@ import ServiceLifecycle
 import Storage
 import WebAPI
 import CallEngine
+import MediaEngine
 import SIPStack
 
 struct Serve: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Run Hotline: web application, API and (in coming releases) SIP and media.")
+    static let configuration = CommandConfiguration(abstract: "Run Hotline: web application, API, SIP registrar and calls with media.")
 
     @OptionGroup var storage: StorageOptions
 
@@ -39,6 +40,12 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("sip-digest"), help: "Digest algorithms offered to phones, in order (env HOTLINE_SIP_DIGEST; default MD5,SHA-256).")
     var sipDigestFlag: String?
 
+    @Option(name: .customLong("max-call-seconds"), help: "An answered call is ended after this many seconds; 0 = no limit (env HOTLINE_MAX_CALL_SECONDS; default 14400).")
+    var maxCallFlag: String?
+
+    @Option(name: .customLong("media-timeout-seconds"), help: "A call with no RTP from either phone for this long is ended; 0 = never (env HOTLINE_MEDIA_TIMEOUT_SECONDS; default 60).")
+    var mediaTimeoutFlag: String?
+
     @Option(name: .customLong("admin-password"), help: "Password for the admin user created on first start (env HOTLINE_ADMIN_PASSWORD; generated and printed when absent).")
     var adminPasswordFlag: String?
 
@@ -46,7 +53,7 @@ struct Serve: AsyncParsableCommand {
         tuneAllocator()
         let http = try HostPort(parsing: Environment.value(flag: httpFlag, env: "HOTLINE_HTTP") ?? "0.0.0.0:8080", option: "--http")
         let sip = try HostPort(parsing: Environment.value(flag: sipFlag, env: "HOTLINE_SIP") ?? "0.0.0.0:5060", option: "--sip")
-        _ = try PortRange(parsing: Environment.value(flag: rtpPortsFlag, env: "HOTLINE_RTP_PORTS") ?? "10000-20000")
+        let rtpPorts = try PortRange(parsing: Environment.value(flag: rtpPortsFlag, env: "HOTLINE_RTP_PORTS") ?? "10000-20000")
         let adminPassword = Environment.value(flag: adminPasswordFlag, env: "HOTLINE_ADMIN_PASSWORD")
         if let adminPassword, adminPassword.count < 8 {
             throw ValidationError("--admin-password must have at least 8 characters")
@@ -55,6 +62,8 @@ struct Serve: AsyncParsableCommand {
         let blockAfter = try positiveInt(Environment.value(flag: sipBlockAfterFlag, env: "HOTLINE_SIP_BLOCK_AFTER") ?? "10", option: "--sip-block-after")
         let blockSeconds = try positiveInt(Environment.value(flag: sipBlockSecondsFlag, env: "HOTLINE_SIP_BLOCK_SECONDS") ?? "600", option: "--sip-block-seconds")
         let publicAddress = Environment.value(flag: publicAddressFlag, env: "HOTLINE_PUBLIC_ADDRESS")
+        let maxCallSeconds = try wholeSeconds(Environment.value(flag: maxCallFlag, env: "HOTLINE_MAX_CALL_SECONDS") ?? "14400", option: "--max-call-seconds")
+        let mediaTimeout = try wholeSeconds(Environment.value(flag: mediaTimeoutFlag, env: "HOTLINE_MEDIA_TIMEOUT_SECONDS") ?? "60", option: "--media-timeout-seconds")
         let qualifyText = Environment.value(flag: sipQualifyFlag, env: "HOTLINE_SIP_QUALIFY_SECONDS") ?? "30"
         guard let qualifySeconds = Int(qualifyText), (0...86_400).contains(qualifySeconds) else {
             throw ValidationError("--sip-qualify-seconds must be a whole number of seconds from 0 to 86400, got “\(qualifyText)”")
@@ -83,10 +92,23 @@ struct Serve: AsyncParsableCommand {
         policy.qualifyInterval = TimeInterval(qualifySeconds)
         policy.algorithms = try digestAlgorithms(Environment.value(flag: sipDigestFlag, env: "HOTLINE_SIP_DIGEST") ?? "MD5,SHA-256")
         let registrar = Registrar(repos: repos, location: location, policy: policy, logger: logger)
+
+        // Calls: media on its own loops, CDRs written behind, the B2BUA on the SIP loop.
+        let recordings = storage.dataDirectory + "/recordings"
+        let wildcard = sip.host == "0.0.0.0" || sip.host == "::"
+        let advertisedHost = publicAddress ?? (wildcard ? LocalAddress.primaryIPv4() ?? "127.0.0.1" : sip.host)
+        let media = MediaService(bindHost: sip.host, advertisedHost: advertisedHost, ports: rtpPorts.low...rtpPorts.high, logger: logger)
+        let cdr = CDRWriter(repository: repos.calls, logger: logger)
+        _ = try await CallService.recoverInterrupted(repos.calls, recordingsDirectory: recordings, at: Date(), logger: logger)
+        var callPolicy = CallPolicy(domain: policy.realm, recordingsDirectory: recordings)
+        callPolicy.maxCallSeconds = maxCallSeconds
+        callPolicy.mediaTimeoutSeconds = mediaTimeout
+        let b2bua = B2BUA(registrar: registrar, location: location, media: media, cdr: cdr, policy: callPolicy, logger: logger)
         let sipService = SIPService(
             configuration: SIPEndpointConfiguration(host: sip.host, port: sip.port, product: "Hotline/\(Hotline.version)"),
-            handler: registrar, logger: logger
+            handler: PBXRequestHandler(registrar: registrar, calls: b2bua), logger: logger
         )
+        b2bua.attach(sipService.endpoint)
         let boundSIP: (host: String, port: Int)
         do {
             boundSIP = try await sipService.bind()
@@ -94,7 +116,11 @@ struct Serve: AsyncParsableCommand {
             try? await database.shutdown()
             throw StartupError("cannot listen for SIP on \(sip): \(error)")
         }
-        if let publicAddress { try await sipService.setAdvertisedAddress(HostPort(host: publicAddress, port: boundSIP.port).description) }
+        if let publicAddress {
+            try await sipService.setAdvertisedAddress(HostPort(host: publicAddress, port: boundSIP.port).description)
+        } else if wildcard {
+            try await sipService.setAdvertisedAddress(HostPort(host: advertisedHost, port: boundSIP.port).description)
+        }
         let qualifier = ContactQualifier(location: location, endpoint: sipService.endpoint, policy: policy, logger: logger)
         let sipAddress = HostPort(host: sip.host, port: boundSIP.port)
 
@@ -122,9 +148,12 @@ struct Serve: AsyncParsableCommand {
         let group = ServiceGroup(
             configuration: .init(
                 // Dependency order (they stop in reverse): the web edge first, then
-                // qualify and SIP, and the location table's last flush after SIP.
+                // qualify; calls are ended (BYE, CDRs, recordings) while SIP and
+                // media still run; the CDR writer and the location table's last
+                // flush come after SIP.
                 services: [
-                    .init(service: LocationPersister(table: location, logger: logger)), .init(service: sipService),
+                    .init(service: LocationPersister(table: location, logger: logger)), .init(service: cdr),
+                    .init(service: media), .init(service: sipService), .init(service: CallService(calls: b2bua, cdr: cdr, media: media, logger: logger)),
                     .init(service: qualifier), .init(service: AppointmentReminderService(repos: repos, hub: events, logger: logger)),
                     .init(service: app),
                 ],
@@ -159,6 +188,13 @@ func tuneAllocator() {
 @_silgen_name("mallopt")
 func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
 #endif
+
+func wholeSeconds(_ text: String, option: String) throws -> Int {
+    guard let value = Int(text), (0...604_800).contains(value) else {
+        throw ValidationError("\(option) must be a whole number of seconds from 0 to 604800, got “\(text)”")
+    }
+    return value
+}
 
 func positiveInt(_ text: String, option: String) throws -> Int {
     guard let value = Int(text), value > 0 else { throw ValidationError("\(option) must be a positive whole number, got “\(text)”") }
