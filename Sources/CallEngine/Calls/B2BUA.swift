@@ -58,19 +58,28 @@ public final class B2BUA: @unchecked Sendable {
 
     // MARK: new calls
 
-    func startCall(_ request: SIPMessage, from peer: SIPPeer, transaction: SIPServerTransaction, lookUps: Int = 0) {
+    /// `authenticated` is the caller once its credentials were accepted: a
+    /// retry after reading the callee must not check them again (the
+    /// nonce-count would count as a replay).
+    func startCall(
+        _ request: SIPMessage, from peer: SIPPeer, transaction: SIPServerTransaction, authenticated: ExtensionProfile? = nil, lookUps: Int = 0
+    ) {
         guard endpoint.isPending(transaction) else { return }
         let toTag = SIPEndpoint.newTag()
         let caller: ExtensionProfile
-        switch registrar.authenticateCall(request, from: peer, toTag: toTag) {
-        case .respond(let response):
-            endpoint.respond(response, on: transaction)
-            return
-        case .lookUp(let number):
-            lookUp(number, attempt: lookUps, request: request, peer: peer, transaction: transaction)
-            return
-        case .authenticated(let profile):
-            caller = profile
+        if let authenticated {
+            caller = authenticated
+        } else {
+            switch registrar.authenticateCall(request, from: peer, toTag: toTag) {
+            case .respond(let response):
+                endpoint.respond(response, on: transaction)
+                return
+            case .lookUp(let number):
+                lookUp(number, attempt: lookUps, request: request, peer: peer, transaction: transaction, caller: nil)
+                return
+            case .authenticated(let profile):
+                caller = profile
+            }
         }
         guard case .sip(let uri)? = try? request.requestURI(), let dialed = uri.user, !dialed.isEmpty else {
             endpoint.respond(request.makeResponse(status: 404, reason: "Not Found", toTag: toTag), on: transaction)
@@ -79,11 +88,14 @@ public final class B2BUA: @unchecked Sendable {
         let callee: ExtensionProfile
         switch registrar.cachedProfile(dialed) {
         case nil:
-            lookUp(dialed, attempt: lookUps, request: request, peer: peer, transaction: transaction)
+            lookUp(dialed, attempt: lookUps, request: request, peer: peer, transaction: transaction, caller: caller)
             return
         case .some(nil):
             // Numbers beyond the extensions (queues, IVR, trunks) come with routing.
             endpoint.respond(request.makeResponse(status: 404, reason: "Not Found", toTag: toTag), on: transaction)
+            record(NewCallRecord(
+                sipCallId: (try? request.callID()) ?? "", direction: .internal, from: caller.number, to: dialed,
+                fromExtension: caller.number, toExtension: nil, startedAt: now()), ending: .notFound, reason: "no such number")
             return
         case .some(.some(let profile)):
             callee = profile
@@ -154,7 +166,9 @@ public final class B2BUA: @unchecked Sendable {
         }
     }
 
-    private func lookUp(_ number: String, attempt: Int, request: SIPMessage, peer: SIPPeer, transaction: SIPServerTransaction) {
+    private func lookUp(
+        _ number: String, attempt: Int, request: SIPMessage, peer: SIPPeer, transaction: SIPServerTransaction, caller: ExtensionProfile?
+    ) {
         guard attempt < 3 else {
             endpoint.respond(request.makeResponse(status: 500, reason: "Server Internal Error", toTag: SIPEndpoint.newTag()), on: transaction)
             return
@@ -167,7 +181,7 @@ public final class B2BUA: @unchecked Sendable {
             } catch {
                 self.logger.error("could not read an extension", metadata: ["number": "\(number)", "error": "\(error)"])
             }
-            loop.execute { self.startCall(request, from: peer, transaction: transaction, lookUps: attempt + 1) }
+            loop.execute { self.startCall(request, from: peer, transaction: transaction, authenticated: caller, lookUps: attempt + 1) }
         }
     }
 
