@@ -165,6 +165,9 @@ struct SQLCallRecordRepository: CallRecordRepository {
         if let from = filter.startedFrom { parts.append("c.started_at >= \(bind: Timestamp.string(from))") }
         if let before = filter.startedBefore { parts.append("c.started_at < \(bind: Timestamp.string(before))") }
         if let ids = filter.ids { parts.append(ids.isEmpty ? "1 = 0" : "c.id IN (\(binds: ids))") }
+        if let numbers = filter.numbers {
+            parts.append(numbers.isEmpty ? "1 = 0" : "(c.from_number IN (\(binds: numbers)) OR c.to_number IN (\(binds: numbers)))")
+        }
         return parts.joined(separator: " AND ")
     }
 

@@ -12,6 +12,8 @@ public struct CallFilter: Sendable, Equatable {
     public var startedBefore: Date?
     /// Only these calls (export of a selection).
     public var ids: [Int64]?
+    /// Only calls from or to one of these numbers exactly (a customer's phones, normalized).
+    public var numbers: [String]?
 
     public init(visibility: CustomerVisibility) {
         self.visibility = visibility

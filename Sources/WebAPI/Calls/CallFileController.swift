@@ -1,6 +1,7 @@
 import CallCenter
 import Foundation
 import Hummingbird
+import Logging
 import Spreadsheet
 
 /// 通话记录 as files: the filtered list as .xlsx, selected recordings as .zip.
@@ -46,47 +47,88 @@ enum CallFileController {
             }
             var filter = try await s.calls.filter(by: caller.actor)
             filter.ids = ids
-            var files: [(name: String, path: String)] = []
-            var included: [String] = []
-            var missing: [String] = []
-            try await s.repos.calls.forEach(filter: filter, batch: 500) { batch in
-                for call in batch where call.recording != nil {
-                    do {
-                        let path = try RecordingResponse.file(of: call, in: recordings, logger: context.logger)
-                        let ext = URL(fileURLWithPath: path).pathExtension.lowercased()
-                        files.append((RecordingResponse.fileName(of: call, extension: ext.isEmpty ? "wav" : ext), path))
-                        included.append(String(call.id))
-                    } catch {
-                        missing.append(String(call.id))
-                    }
-                }
-            }
-            guard !files.isEmpty else {
-                if missing.isEmpty { throw APIError(.notFound, code: "no_recording", message: "None of the chosen calls has a recording") }
-                throw APIError(.notFound, code: "recording_missing", message: "The chosen calls' recording files are missing")
-            }
-            var parts = files
-            var note: String?
-            if !missing.isEmpty {
-                // Say which chosen calls had a recording whose file is gone, rather than leave them out silently.
-                let notePath = CustomerFileController.temporaryPath("txt")
-                try Data(("Recordings missing for calls: " + missing.joined(separator: ", ") + "\n").utf8).write(to: URL(fileURLWithPath: notePath))
-                parts.append(("missing.txt", notePath))
-                note = notePath
-            }
-            defer { if let note { try? FileManager.default.removeItem(atPath: note) } }
-            let path = CustomerFileController.temporaryPath("zip")
-            do {
-                try ZipBundle.write(parts, to: path)
-            } catch {
-                try? FileManager.default.removeItem(atPath: path)
-                throw error
-            }
+            var chosen: [(folder: String?, call: CallRecord)] = []
+            try await s.repos.calls.forEach(filter: filter, batch: 500) { batch in chosen += batch.map { (nil, $0) } }
+            let path = try await RecordingBundle.zip(chosen, recordings: recordings, logger: context.logger)
             try await s.audit.record(
-                "call.recordings", target: "calls", detail: "recordings of calls \(included.joined(separator: ","))",
+                "call.recordings", target: "calls", detail: "recordings of calls \(chosen.map { String($0.call.id) }.joined(separator: ","))",
                 actor: caller.actor)
             return try CustomerFileController.fileResponse(path, contentType: "application/zip", downloadName: "call-recordings.zip")
         }
+        table.add(
+            Endpoint(method: .get, path: "/api/v1/customers/recordings.zip", access: .permission(Permission.callsRecording),
+                     summary: "The recordings of the selected customers' calls (ids=1,2), one folder per customer; customers and calls both in scope",
+                     tag: "customers", response: .string(format: "binary"), responseContentType: "application/zip",
+                     query: [CallQuery.idsParameter])
+        ) { request, context, caller in
+            guard let ids = try CustomerFileController.idList(request) else {
+                throw APIError.invalidQuery("ids", "choose the customers: ids=1,2,3")
+            }
+            guard ids.count <= maxRecordingsPerZip else {
+                throw APIError.invalidQuery("ids", "at most \(maxRecordingsPerZip) customers at once")
+            }
+            var customerFilter = CustomerFilter(visibility: try await s.customers.visibility(for: caller.actor))
+            customerFilter.ids = ids
+            var customers: [Customer] = []
+            try await s.repos.crm.customers.forEach(filter: customerFilter, q: nil, batch: 500) { customers += $0 }
+            let callScope = try await s.calls.filter(by: caller.actor)
+            var chosen: [(folder: String?, call: CallRecord)] = []
+            for customer in customers {
+                var filter = callScope
+                filter.numbers = customer.normalizedNumbers
+                let folder = "\(customer.id)_" + String(customer.name.filter { !"/\\:*?\"<>|".contains($0) }.prefix(40))
+                try await s.repos.calls.forEach(filter: filter, batch: 500) { batch in
+                    chosen += batch.filter { $0.recording != nil }.prefix(maxRecordingsPerZip - chosen.count).map { (folder, $0) }
+                }
+                if chosen.count >= maxRecordingsPerZip { break }
+            }
+            let path = try await RecordingBundle.zip(chosen, recordings: recordings, logger: context.logger)
+            try await s.audit.record(
+                "customer.recordings", target: "customers", detail: "recordings of customers \(customers.map { String($0.id) }.joined(separator: ","))",
+                actor: caller.actor)
+            return try CustomerFileController.fileResponse(path, contentType: "application/zip", downloadName: "customer-recordings.zip")
+        }
+    }
+}
+
+/// Recordings gathered into one .zip (the calls' own, or a customer's).
+enum RecordingBundle {
+    /// Writes the recordings of `calls` (each in `folder` when given) to a
+    /// temporary .zip and returns its path; a missing file is named in
+    /// `missing.txt` rather than left out silently.
+    static func zip(_ calls: [(folder: String?, call: CallRecord)], recordings: RecordingFiles, logger: Logger) async throws -> String {
+        var parts: [(name: String, path: String)] = []
+        var missing: [String] = []
+        for (folder, call) in calls where call.recording != nil {
+            do {
+                let path = try RecordingResponse.file(of: call, in: recordings, logger: logger)
+                let ext = URL(fileURLWithPath: path).pathExtension.lowercased()
+                let name = RecordingResponse.fileName(of: call, extension: ext.isEmpty ? "wav" : ext)
+                parts.append((folder.map { $0 + "/" + name } ?? name, path))
+            } catch {
+                missing.append(String(call.id))
+            }
+        }
+        guard !parts.isEmpty else {
+            if missing.isEmpty { throw APIError(.notFound, code: "no_recording", message: "None of the chosen calls has a recording") }
+            throw APIError(.notFound, code: "recording_missing", message: "The chosen calls' recording files are missing")
+        }
+        var note: String?
+        if !missing.isEmpty {
+            let notePath = CustomerFileController.temporaryPath("txt")
+            try Data(("Recordings missing for calls: " + missing.joined(separator: ", ") + "\n").utf8).write(to: URL(fileURLWithPath: notePath))
+            parts.append(("missing.txt", notePath))
+            note = notePath
+        }
+        defer { if let note { try? FileManager.default.removeItem(atPath: note) } }
+        let path = CustomerFileController.temporaryPath("zip")
+        do {
+            try ZipBundle.write(parts, to: path)
+        } catch {
+            try? FileManager.default.removeItem(atPath: path)
+            throw error
+        }
+        return path
     }
 }
 

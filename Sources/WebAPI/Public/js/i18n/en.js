@@ -659,6 +659,8 @@ export default {
   'customers.exportAllHelp': 'Export every customer matching the current search (.xlsx)',
   'customers.exportSelected': 'Export selected',
   'customers.exporting': 'Exporting {n} customer…|Exporting {n} customers…',
+  'customers.downloadRecordings': 'Download call recordings',
+  'customers.zippingRecordings': 'Gathering the call recordings of {n} customer…|Gathering the call recordings of {n} customers…',
   'customers.exportingAll': 'Preparing the export; the download starts by itself…',
   'customers.transfer': 'Transfer',
   'customers.transferTitle': 'Transfer customers',

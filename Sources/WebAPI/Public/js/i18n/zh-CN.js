@@ -659,6 +659,8 @@ export default {
   'customers.exportAllHelp': '按当前查询条件导出全部客户（.xlsx）',
   'customers.exportSelected': '导出所选',
   'customers.exporting': '正在导出 {n} 个客户…',
+  'customers.downloadRecordings': '下载通话录音',
+  'customers.zippingRecordings': '正在打包 {n} 个客户的通话录音…',
   'customers.exportingAll': '正在生成导出文件，下载将自动开始…',
   'customers.transfer': '转移',
   'customers.transferTitle': '转移客户',

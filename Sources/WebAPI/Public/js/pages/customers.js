@@ -21,6 +21,7 @@ import { openCustomerFollowUps } from './follow-ups.js';
 import { appointmentDialog } from './appointments.js';
 
 const EXPORT = '/api/v1/customers/export.xlsx';
+const RECORDINGS = '/api/v1/customers/recordings.zip';
 
 /** Users customers may be transferred to (the caller's scope), or null when the list is unavailable. */
 async function loadUsers() {
@@ -104,6 +105,7 @@ function build(fields, fieldsError) {
   const canDelete = can('crm.customers.delete');
   const canTransfer = can('crm.customers.transfer');
   const canExport = can('crm.customers.export');
+  const canHear = can('calls.recording');
   const canFollowUps = can('crm.followUps.view');
   const canAppoint = can('crm.appointments.create');
 
@@ -130,6 +132,7 @@ function build(fields, fieldsError) {
       canTransfer ? { label: t('customers.transfer'), testid: 'bulk-transfer', onClick: transfer } : null,
       canTransfer ? { label: t('customers.toPool'), testid: 'bulk-pool', onClick: toPool } : null,
       canExport ? { label: t('customers.exportSelected'), testid: 'bulk-export', onClick: exportSelected } : null,
+      canHear ? { label: t('customers.downloadRecordings'), testid: 'bulk-recordings', onClick: downloadRecordings } : null,
       canDelete ? { label: t('common.bulkDelete'), danger: true, testid: 'bulk-delete', onClick: (rows) => remove(rows) } : null,
     ].filter(Boolean),
     expandable: { render: (c) => customerDetail(c, fields), label: (c) => t('customers.showDetail', { name: c.name }) },
@@ -250,6 +253,11 @@ function build(fields, fieldsError) {
   function exportSelected(rows) {
     download(withQuery(EXPORT, { ids: rows.map((c) => c.id).join(',') }));
     toast.info(t('customers.exporting', { n: rows.length }));
+  }
+
+  function downloadRecordings(rows) {
+    download(withQuery(RECORDINGS, { ids: rows.map((c) => c.id).join(',') }));
+    toast.info(t('customers.zippingRecordings', { n: rows.length }));
   }
 
   function exportFiltered() {
