@@ -14,13 +14,14 @@ import NIOPosix
 final class CallRecorder: @unchecked Sendable {
     static let sampleRate = 8000
     static let latencySamples = 800
-    static let chunkBytes = 16_384
+    static let chunkBytes = 8_192
 
     let path: String
     let eventLoop: any EventLoop
     let threadPool: NIOThreadPool
     let onFailure: @Sendable (String) -> Void
-    private var rings = [SampleFIFO(capacity: 16_000), SampleFIFO(capacity: 16_000)]
+    // Half a second per side: five times the write-out latency, and 16 KiB a call.
+    private var rings = [SampleFIFO(capacity: 4_000), SampleFIFO(capacity: 4_000)]
     private var file: RecordingFile?
     private var pending: ByteBuffer
     private var writes: EventLoopFuture<Void>
@@ -35,7 +36,7 @@ final class CallRecorder: @unchecked Sendable {
         self.eventLoop = eventLoop
         self.threadPool = threadPool
         self.onFailure = onFailure
-        pending = ByteBufferAllocator().buffer(capacity: Self.chunkBytes + 4096)
+        pending = ByteBufferAllocator().buffer(capacity: Self.chunkBytes + 1024)
         writes = eventLoop.makeSucceededVoidFuture()
     }
 

@@ -51,3 +51,35 @@ def test_hold_and_unhold_pass_across_with_answers_in_both_directions():
         assert call["disposition"] == "answered" and call["hangupBy"] == "caller", call
     finally:
         assert server.stop() == 0
+
+
+def test_a_caller_asking_for_session_timers_gets_them_in_the_answer():
+    folder = tempfile.mkdtemp(prefix="hotline-timer-")
+    with open(callkit.SCENARIOS + "/call_uac_auth_nomedia.xml") as f:
+        text = f.read()
+    # RFC 4028: the caller supports timers and asks for a 120 s session.
+    text = text.replace("      User-Agent: sipp\n", "      User-Agent: sipp\n      Supported: timer\n      Session-Expires: 120\n")
+    scenario = folder + "/call_uac_timer.xml"
+    with open(scenario, "w") as f:
+        f.write(text)
+    server, base, token = start()
+    try:
+        for number in ("2311", "2312"):
+            status, body = api(base, "/api/v1/extensions", token, "POST", {"number": number, "password": SECRET, "maxContacts": 2})
+            assert status == 201, body
+        port = callkit.udp_port()
+        code, run = callkit.register(folder, server.sip, "2312", SECRET, port)
+        assert code == 0, run.report()
+        with rtp.Endpoint() as media:
+            callee = callkit.callee(folder, "call_uas_answer.xml", port, rtp_port=media.port)
+            time.sleep(0.3)
+            caller = callkit.caller(folder, server.sip, scenario, [("2311", SECRET, "2312")], hold_ms=500)
+            assert caller.wait() == 0, caller.report()
+            assert callee.wait() == 0, callee.report()
+        ok = caller.received("SIP/2.0 200")
+        assert re.search(r"^Session-Expires:\s*120;refresher=uac", ok, re.M | re.I), ok
+        assert re.search(r"^Require:\s*timer", ok, re.M | re.I), ok
+        # The callee's INVITE offers timers too (Supported), so it may refresh its side.
+        assert re.search(r"^Supported:.*timer", callee.received("INVITE"), re.M | re.I)
+    finally:
+        assert server.stop() == 0
