@@ -9,6 +9,8 @@ public struct RemoteAudio: Sendable, Equatable {
     /// Codecs we understand, with the payload type the phone uses for each.
     public var codecs: [(codec: AudioCodec, payloadType: UInt8)]
     public var telephoneEvent: UInt8?
+    /// The events it offered (`a=fmtp:101 0-15`): an answer lists no more.
+    public var telephoneEventRange: String?
     public var direction: SDPDirection
 
     public static func == (lhs: RemoteAudio, rhs: RemoteAudio) -> Bool {
@@ -25,11 +27,15 @@ public struct RemoteAudio: Sendable, Equatable {
         port = audio.port
         codecs = []
         telephoneEvent = nil
+        telephoneEventRange = nil
         for format in audio.formats {
             guard let payloadType = Int(format), (0...127).contains(payloadType) else { continue }
             if let map = audio.rtpMap(payloadType: payloadType) {
                 if map.encoding.lowercased() == "telephone-event", map.clockRate == 8000 {
-                    if telephoneEvent == nil { telephoneEvent = UInt8(payloadType) }
+                    if telephoneEvent == nil {
+                        telephoneEvent = UInt8(payloadType)
+                        telephoneEventRange = audio.fmtp(payloadType: payloadType)
+                    }
                 } else if let codec = AudioCodec(encodingName: map.encoding), map.clockRate == 8000 {
                     codecs.append((codec, UInt8(payloadType)))
                 }
@@ -72,7 +78,9 @@ public enum SDPNegotiation {
     {
         let chosen = offer.codecs.first { $0.codec == otherLeg } ?? offer.codecs[0]
         let format = LegFormat(codec: chosen.codec, audioPayloadType: chosen.payloadType, telephoneEventPayloadType: offer.telephoneEvent)
-        let sdp = description(codecs: [chosen], telephoneEvent: offer.telephoneEvent, host: host, port: port, session: session, direction: direction)
+        let sdp = description(
+            codecs: [chosen], telephoneEvent: offer.telephoneEvent, events: offer.telephoneEventRange ?? "0-16", host: host, port: port,
+            session: session, direction: direction)
         return (sdp, format)
     }
 
@@ -97,7 +105,8 @@ public enum SDPNegotiation {
     }
 
     static func description(
-        codecs: [(AudioCodec, UInt8)], telephoneEvent: UInt8?, host: String, port: Int, session: SessionVersion, direction: SDPDirection
+        codecs: [(AudioCodec, UInt8)], telephoneEvent: UInt8?, events: String = "0-16", host: String, port: Int, session: SessionVersion,
+        direction: SDPDirection
     ) -> SDPSession {
         let addressType = host.contains(":") ? "IP6" : "IP4"
         var media = SDPMedia(type: "audio", port: port, formats: codecs.map { String($0.1) } + (telephoneEvent.map { [String($0)] } ?? []))
@@ -106,7 +115,7 @@ public enum SDPNegotiation {
         }
         if let telephoneEvent {
             media.addRtpMap(SDPRtpMap(payloadType: Int(telephoneEvent), encoding: "telephone-event", clockRate: 8000))
-            media.attributes.append(SDPAttribute("fmtp", "\(telephoneEvent) 0-16"))
+            media.attributes.append(SDPAttribute("fmtp", "\(telephoneEvent) \(events)"))
         }
         media.attributes.append(SDPAttribute("ptime", "20"))
         media.direction = direction

@@ -56,6 +56,7 @@ struct SDPNegotiationTests {
         #expect(format == LegFormat(codec: .pcmu, audioPayloadType: 0, telephoneEventPayloadType: 101))
         let answered = try #require(RemoteAudio(try SDPSession(parsing: sdp.text)))
         #expect(answered.codecs.map(\.codec) == [.pcmu])
+        #expect(answered.telephoneEventRange == "0-11,16", "the answer lists only the events offered")
         #expect(answered.port == 30002)
     }
 
