@@ -6,7 +6,7 @@ callee scenario it is meant for with a 407 challenge put in front
 the in-dialog requests are exercised end to end; the callee scenarios also
 run as they are against call_uac_noauth.xml and the post-challenge part of
 the callers. Media goes to a Python endpoint (rtp.Endpoint) named in the
-callee's SDP, which is how tests/sip/test_calls.py sees both directions.
+callee's SDP, which is how tests/sip/test_sip_calls.py sees both directions.
 """
 import os
 import time

@@ -174,7 +174,8 @@ extension B2BUA: SIPRequestHandler {
             extra.append(SIPHeaderLine("Require", "timer"))
         }
         var ok = request.makeResponse(status: 200, toTag: toTag, extraHeaders: extra)
-        ok.body = ByteBuffer(string: sdp.text)
+        let offer = call.pendingReInvite?.offer ?? (try? SDPSession(parsing: request.body)).flatMap(RemoteAudio.init)
+        ok.body = ByteBuffer(string: (offer.map { SDPNegotiation.refusingOthers(sdp, like: $0) } ?? sdp).text)
         endpoint.respond(ok, on: transaction)
     }
 }

@@ -12,6 +12,16 @@ public struct RemoteAudio: Sendable, Equatable {
     /// The events it offered (`a=fmtp:101 0-15`): an answer lists no more.
     public var telephoneEventRange: String?
     public var direction: SDPDirection
+    /// Every `m=` line of the offer, in order, and which one is the audio we
+    /// take: an answer has as many, the others rejected with port 0 (RFC 3264 §6).
+    public var offeredLines: [OfferedLine] = []
+    public var audioIndex = 0
+
+    public struct OfferedLine: Sendable, Equatable {
+        public var type: String
+        public var proto: String
+        public var format: String
+    }
 
     public static func == (lhs: RemoteAudio, rhs: RemoteAudio) -> Bool {
         lhs.host == rhs.host && lhs.port == rhs.port && lhs.telephoneEvent == rhs.telephoneEvent && lhs.direction == rhs.direction
@@ -20,9 +30,12 @@ public struct RemoteAudio: Sendable, Equatable {
 
     /// The first audio stream of `sdp`; nil when there is none we can use.
     public init?(_ sdp: SDPSession) {
-        guard let audio = sdp.media.first(where: { $0.type == "audio" && $0.port > 0 }) ?? sdp.media.first(where: { $0.type == "audio" }),
-            let connection = audio.connection ?? sdp.connection
+        guard let index = sdp.media.firstIndex(where: { $0.type == "audio" && $0.port > 0 }) ?? sdp.media.firstIndex(where: { $0.type == "audio" }),
+            let connection = sdp.media[index].connection ?? sdp.connection
         else { return nil }
+        let audio = sdp.media[index]
+        audioIndex = index
+        offeredLines = sdp.media.map { OfferedLine(type: $0.type, proto: $0.proto, format: $0.formats.first ?? "0") }
         host = String(connection.address.split(separator: "/").first ?? "")
         port = audio.port
         codecs = []
@@ -81,7 +94,18 @@ public enum SDPNegotiation {
         let sdp = description(
             codecs: [chosen], telephoneEvent: offer.telephoneEvent, events: offer.telephoneEventRange ?? "0-16", host: host, port: port,
             session: session, direction: direction)
-        return (sdp, format)
+        return (refusingOthers(sdp, like: offer), format)
+    }
+
+    /// Our one-stream answer with the offer's other streams (video, a second
+    /// audio) refused in place: an answer has as many `m=` lines as the offer.
+    public static func refusingOthers(_ answer: SDPSession, like offer: RemoteAudio) -> SDPSession {
+        guard offer.offeredLines.count > 1, let audio = answer.media.first else { return answer }
+        var sdp = answer
+        sdp.media = offer.offeredLines.enumerated().map { index, line in
+            index == offer.audioIndex ? audio : SDPMedia(type: line.type, port: 0, proto: line.proto, formats: [line.format])
+        }
+        return sdp
     }
 
     /// The format a callee chose in its answer to our offer.

@@ -67,6 +67,17 @@ struct SDPNegotiationTests {
         #expect(format.codec == .pcmu)  // PCMA on the other leg: the relay transcodes
     }
 
+    @Test func streamsWeDoNotTakeAreRefusedInPlace() throws {
+        let text = "v=0\r\no=- 1 1 IN IP4 10.0.0.5\r\ns=-\r\nc=IN IP4 10.0.0.5\r\nt=0 0\r\n"
+            + "m=video 5000 RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\nm=audio 4000 RTP/AVP 8 0\r\n"
+        let offer = try #require(RemoteAudio(try SDPSession(parsing: text)))
+        #expect(offer.audioIndex == 1)
+        let (sdp, _) = SDPNegotiation.answer(offer, otherLeg: nil, host: "192.0.2.1", port: 30002, session: SessionVersion(id: "1"), direction: .sendrecv)
+        #expect(sdp.media.map(\.type) == ["video", "audio"])
+        #expect(sdp.media.map(\.port) == [0, 30002])
+        #expect(sdp.media[0].formats == ["96"])
+    }
+
     @Test func holdDirectionsAnswer() {
         #expect(SDPNegotiation.answering(.sendonly) == .recvonly)
         #expect(SDPNegotiation.answering(.recvonly) == .sendonly)

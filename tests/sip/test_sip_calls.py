@@ -96,7 +96,7 @@ def pbx(tmp_path_factory):
     yield {"server": server, "base": base, "token": token, "host": host, "port": int(port), "target": target,
            "phones": phones, "folder": folder, "rtp": (lo, hi)}
     code = server.stop()
-    with open(OUT / "test_calls-server.log", "w") as f:  # the server's own account of the calls
+    with open(OUT / "test_sip_calls-server.log", "w") as f:  # the server's own account of the calls
         f.write("\n".join(server.lines + server.stderr_lines) + "\n")
     assert code == 0
 
