@@ -54,6 +54,24 @@ public final class MediaSession: @unchecked Sendable {
         var lastFromRemote = NIODeadline.uptimeNanoseconds(0)
         var needsFlush = false
         var counters = LegCounters()
+        /// Packets we change (payload type, transcoding) are built in these,
+        /// round-robin: by the time a buffer comes round again NIO has sent
+        /// and released it, so rewriting it allocates nothing. Mutating the
+        /// received buffer instead would copy it (NIO still references it).
+        var outputs: [ByteBuffer] = []
+        var nextOutput = 0
+
+        static let outputRing = 8
+
+        /// The next output buffer's index, created on first use.
+        mutating func takeOutput() -> Int {
+            if outputs.count < Self.outputRing {
+                outputs.append(ByteBufferAllocator().buffer(capacity: 256))
+                return outputs.count - 1
+            }
+            nextOutput = (nextOutput + 1) % outputs.count
+            return nextOutput
+        }
     }
 
     init(eventLoop: any EventLoop, ports: [Int], release: @escaping @Sendable ([Int]) -> Void) {
@@ -164,7 +182,7 @@ public final class MediaSession: @unchecked Sendable {
             legs[index].counters.dropped += 1
             return
         }
-        var packet = envelope.data
+        let packet = envelope.data
         let header = packet.withUnsafeReadableBytes { RTPHeader($0) }
         guard let header else {
             legs[index].counters.dropped += 1
@@ -182,11 +200,18 @@ public final class MediaSession: @unchecked Sendable {
             legs[index].counters.dropped += 1
             return
         case .forward:
-            break
+            channel.write(AddressedEnvelope(remoteAddress: destination, data: packet), promise: nil)
         case .rewrite(let payloadType):
-            packet.withUnsafeMutableReadableBytes { RTPHeader.setPayloadType(payloadType, in: $0) }
+            let slot = legs[target].takeOutput()
+            legs[target].outputs[slot].clear()
+            legs[target].outputs[slot].writeImmutableBuffer(packet)
+            legs[target].outputs[slot].withUnsafeMutableReadableBytes { RTPHeader.setPayloadType(payloadType, in: $0) }
+            channel.write(AddressedEnvelope(remoteAddress: destination, data: legs[target].outputs[slot]), promise: nil)
         case .transcode(let transcoding, let payloadType):
-            packet.withUnsafeMutableReadableBytes { bytes in
+            let slot = legs[target].takeOutput()
+            legs[target].outputs[slot].clear()
+            legs[target].outputs[slot].writeImmutableBuffer(packet)
+            legs[target].outputs[slot].withUnsafeMutableReadableBytes { bytes in
                 RTPHeader.setPayloadType(payloadType, in: bytes)
                 let payload = UnsafeMutableRawBufferPointer(
                     rebasing: bytes[header.payloadOffset..<(header.payloadOffset + header.payloadLength)])
@@ -196,8 +221,8 @@ public final class MediaSession: @unchecked Sendable {
                 case .none: break
                 }
             }
+            channel.write(AddressedEnvelope(remoteAddress: destination, data: legs[target].outputs[slot]), promise: nil)
         }
-        channel.write(AddressedEnvelope(remoteAddress: destination, data: packet), promise: nil)
         legs[target].counters.sent += 1
         legs[target].needsFlush = true
     }

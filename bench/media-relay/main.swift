@@ -1,0 +1,123 @@
+// RTP relay micro-benchmark: one relayed call on loopback, packets pushed
+// through it in bursts; prints packets/s, CPU per packet and heap
+// allocations per relayed packet (the whole process, NIO included) for a
+// plain forward, a PCMA→PCMU transcode and a recorded call. Run through
+// bench/media-relay/run.sh, which preloads the allocation counter.
+import Foundation
+import Logging
+import Media
+import MediaEngine
+import NIOCore
+import NIOPosix
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+typealias CountFunction = @convention(c) () -> Int
+let mallocCount: CountFunction? = dlsym(nil, "hotline_malloc_count").map { unsafeBitCast($0, to: CountFunction.self) }
+
+let packets = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 200_000 : 200_000
+let burst = 16
+
+/// A plain UDP socket on 127.0.0.1 (the phone), blocking with a timeout.
+struct Phone {
+    let fd: Int32
+    let port: Int
+
+    init() {
+        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        self.fd = fd
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        port = Int(UInt16(bigEndian: address.sin_port))
+        var timeout = timeval(tv_sec: 1, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var size: Int32 = 4 << 20
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+    }
+
+    func send(_ bytes: [UInt8], to port: Int) {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        _ = bytes.withUnsafeBytes { buffer in
+            withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { sendto(fd, buffer.baseAddress, buffer.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+        }
+    }
+
+    /// Receives one datagram into `buffer`; false on timeout.
+    func receive(_ buffer: inout [UInt8]) -> Bool {
+        buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) } > 0
+    }
+}
+
+func packet(sequence: UInt16, payloadType: UInt8) -> [UInt8] {
+    var bytes = [UInt8](repeating: 0xD5, count: 12 + 160)
+    bytes[0] = 0x80
+    bytes[1] = payloadType
+    bytes[2] = UInt8(sequence >> 8)
+    bytes[3] = UInt8(sequence & 0xFF)
+    bytes[8] = 0x12
+    return bytes
+}
+
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+}
+
+func run(_ name: String, media: MediaService, callee: LegFormat, record: String?) throws {
+    let session = try media.openSession().wait()
+    let a = Phone(), b = Phone()
+    session.configure(.caller, remoteHost: "127.0.0.1", remotePort: a.port, format: LegFormat(codec: .pcma, telephoneEventPayloadType: 101))
+    session.configure(.callee, remoteHost: "127.0.0.1", remotePort: b.port, format: callee)
+    if let record { media.record(session, path: record) { print("recording failed: \($0)") } }
+    var buffer = [UInt8](repeating: 0, count: 2048)
+    // Warm up: latch both phones and let the loop settle.
+    for i in 0..<200 {
+        a.send(packet(sequence: UInt16(i), payloadType: 8), to: session.ports[0])
+        _ = b.receive(&buffer)
+    }
+    let prepared = (0..<burst).map { packet(sequence: UInt16($0), payloadType: 8) }
+    var received = 0
+    let allocationsBefore = mallocCount?() ?? 0
+    let cpuBefore = cpuSeconds()
+    let start = ContinuousClock.now
+    var sent = 0
+    while sent < packets {
+        for p in prepared { a.send(p, to: session.ports[0]) }
+        sent += burst
+        for _ in 0..<burst where b.receive(&buffer) { received += 1 }
+    }
+    let elapsed = ContinuousClock.now - start
+    let cpu = cpuSeconds() - cpuBefore
+    let allocations = (mallocCount?() ?? 0) - allocationsBefore
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    let counters = try session.counters().wait()
+    _ = try session.close().wait()
+    let perPacket = mallocCount == nil ? "n/a" : String(format: "%.2f", Double(allocations) / Double(max(received, 1)))
+    print(String(format: "%-34@ %9.0f pkt/s  %6.2f µs CPU/pkt (process, incl. the phones)  allocations/pkt %@  lost %d  payload %@",
+                 name, Double(received) / seconds, cpu / Double(max(received, 1)) * 1e6, perPacket, sent - received,
+                 "\(counters[1].sent) sent to B"))
+}
+
+var logger = Logger(label: "bench")
+logger.logLevel = .error
+let media = MediaService(bindHost: "127.0.0.1", advertisedHost: "127.0.0.1", ports: 41000...41100, loops: 1, logger: logger)
+print("packets per case: \(packets), bursts of \(burst)   allocation counter: \(mallocCount == nil ? "not preloaded" : "on")")
+try run("forward PCMA → PCMA", media: media, callee: LegFormat(codec: .pcma, telephoneEventPayloadType: 101), record: nil)
+try run("transcode PCMA → PCMU", media: media, callee: LegFormat(codec: .pcmu, telephoneEventPayloadType: 101), record: nil)
+let folder = "/tmp/hotline-relay-bench-\(getpid())"
+try run("forward + stereo recording", media: media, callee: LegFormat(codec: .pcma, telephoneEventPayloadType: 101), record: folder + "/call.wav")
+_ = system("rm -rf \(folder)")
+exit(0)
