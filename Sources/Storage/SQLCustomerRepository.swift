@@ -61,7 +61,12 @@ struct SQLCustomerRepository: CustomerRepository {
     }
 
     func transfers(of customerId: Int64) async throws -> [CustomerTransfer] {
-        try await read.raw(
+        try await transfers(ofCustomers: [customerId])
+    }
+
+    func transfers(ofCustomers ids: [Int64]) async throws -> [CustomerTransfer] {
+        guard !ids.isEmpty else { return [] }
+        return try await read.raw(
             """
             SELECT t.id, t.customer_id, t.from_user_id, fu.name AS from_name, t.to_user_id, tu.name AS to_name,
                    t.by_user_id, bu.name AS by_name, t.at
@@ -69,7 +74,7 @@ struct SQLCustomerRepository: CustomerRepository {
             LEFT JOIN users fu ON fu.id = t.from_user_id
             LEFT JOIN users tu ON tu.id = t.to_user_id
             LEFT JOIN users bu ON bu.id = t.by_user_id
-            WHERE t.customer_id = \(bind: customerId) ORDER BY t.id
+            WHERE t.customer_id IN (\(binds: ids)) ORDER BY t.customer_id, t.id
             """
         ).all().map { row in
             CustomerTransfer(

@@ -215,14 +215,15 @@ def test_marked_numbers_export_as_xlsx(app):
     assert "号码" in sheet and "标记时间" in sheet
 
 
-def test_a_backup_holds_customers_follow_ups_and_appointments(app):
+def test_a_backup_holds_customers_transfers_follow_ups_and_appointments(app):
     customer = app.call("POST", "/api/v1/customers", {"name": "备份客户", "phone": "13100000077"})
+    app.call("POST", "/api/v1/customers/transfer", {"ids": [customer["id"]], "toUserId": None})
     app.call("POST", "/api/v1/follow-ups", {"customerId": customer["id"], "content": "备份跟进内容"})
     app.call("POST", "/api/v1/appointments", {"customerId": customer["id"], "at": "2031-01-01T00:00:00Z", "note": "备份预约"})
     status, headers, raw = app.request("GET", "/api/v1/customers/backup.zip")
     assert status == 200 and headers["Content-Type"] == "application/zip"
     with zipfile.ZipFile(io.BytesIO(raw)) as bundle:
-        assert sorted(bundle.namelist()) == ["appointments.xlsx", "customers.xlsx", "follow-ups.xlsx"]
+        assert sorted(bundle.namelist()) == ["appointments.xlsx", "customers.xlsx", "follow-ups.xlsx", "transfers.xlsx"]
         sheets = {}
         for name in bundle.namelist():
             with zipfile.ZipFile(io.BytesIO(bundle.read(name))) as book:
@@ -230,3 +231,5 @@ def test_a_backup_holds_customers_follow_ups_and_appointments(app):
     assert "备份客户" in sheets["customers.xlsx"]
     assert "备份跟进内容" in sheets["follow-ups.xlsx"]
     assert "备份预约" in sheets["appointments.xlsx"]
+    # The move to the public pool is in the transfer history (转移明细).
+    assert "公共池" in sheets["transfers.xlsx"] and f">{customer['id']}<" in sheets["transfers.xlsx"]

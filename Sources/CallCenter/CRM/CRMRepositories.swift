@@ -44,6 +44,8 @@ public protocol CustomerRepository: Sendable {
     /// Takes a pool customer for `userId` if nobody owns it yet (one winner under concurrency).
     func claim(_ id: Int64, for userId: Int64, at: Date) async throws -> Bool
     func transfers(of customerId: Int64) async throws -> [CustomerTransfer]
+    /// The transfer histories of many customers at once (backup), by customer then time.
+    func transfers(ofCustomers ids: [Int64]) async throws -> [CustomerTransfer]
     /// Which of `numbers` (normalized) already belong to a customer.
     func existingNumbers(_ numbers: [String]) async throws -> Set<String>
     /// Visits every customer matching `filter` (and the free-text search `q`) in id order, a batch at a time (export).

@@ -48,7 +48,7 @@ enum CustomerFileController {
         }
         table.add(
             Endpoint(method: .get, path: "/api/v1/customers/backup.zip", access: .permission(Permission.customersExport),
-                     summary: "Backup of the customer data in scope: customers, follow-ups and appointments as .xlsx files in a .zip", tag: "crm",
+                     summary: "Backup of the customer data in scope: customers, transfer histories, follow-ups and appointments as .xlsx files in a .zip", tag: "crm",
                      response: .string(format: "binary"), responseContentType: "application/zip")
         ) { _, _, caller in
             let parts = try await backup(s: s, caller: caller)
@@ -154,7 +154,8 @@ enum CustomerFileController {
         }
     }
 
-    /// The three workbooks of a backup, written to temporary files.
+    /// The workbooks of a backup (customers, their transfer histories,
+    /// follow-ups, appointments), written to temporary files.
     static func backup(s: Services, caller: Caller) async throws -> [(name: String, path: String)] {
         var parts: [(name: String, path: String)] = []
         do {
@@ -163,13 +164,25 @@ enum CustomerFileController {
             parts.append(("customers.xlsx", customers))
             let customerSheet = try XLSXWriter(path: customers, sheetName: "客户")
             try customerSheet.appendHeader(["编号"] + CustomerColumns.exportHeader(config))
+            let transfers = temporaryPath("xlsx")
+            parts.append(("transfers.xlsx", transfers))
+            let transferSheet = try XLSXWriter(path: transfers, sheetName: "转移明细")
+            try transferSheet.appendHeader(["客户编号", "转出", "转入", "操作人", "时间"])
             let filter = CustomerFilter(visibility: try await s.customers.visibility(for: caller.actor))
             try await s.repos.crm.customers.forEach(filter: filter, q: nil, batch: 1000) { batch in
                 for customer in batch {
                     try customerSheet.append([.number(Double(customer.id))] + CustomerColumns.exportRow(customer, config: config).map(XLSX.cell))
                 }
+                // The same customers' transfer histories (转移明细), a batch at a time.
+                for t in try await s.repos.crm.customers.transfers(ofCustomers: batch.map(\.id)) {
+                    try transferSheet.append([
+                        .number(Double(t.customerId)), XLSX.cell(t.fromName ?? (t.fromUserId == nil ? "公共池" : "")),
+                        XLSX.cell(t.toName ?? (t.toUserId == nil ? "公共池" : "")), XLSX.cell(t.byName ?? ""), XLSX.cell(RFC3339.string(t.at)),
+                    ])
+                }
             }
             try customerSheet.finish()
+            try transferSheet.finish()
 
             let followUps = temporaryPath("xlsx")
             parts.append(("follow-ups.xlsx", followUps))
