@@ -33,15 +33,7 @@ extension SIPEndpoint {
         else { return }
         let key = Self.clientKey(branch: branch, method: cseq.method)
         guard var entry = clientTransactions[key] else { return }
-        let actions: [TransactionAction]
-        switch entry.kind {
-        case .nonInvite(var tx):
-            actions = tx.handle(.response(response))
-            entry.kind = .nonInvite(tx)
-        case .invite(var tx):
-            actions = tx.handle(.response(response))
-            entry.kind = .invite(tx)
-        }
+        let actions = entry.kind.handle(.response(response))
         clientTransactions[key] = entry
         perform(actions, clientKey: key)
     }
@@ -102,15 +94,7 @@ extension SIPEndpoint {
     private func clientTimerFired(_ timer: TransactionTimer, key: String) {
         guard var entry = clientTransactions[key] else { return }
         entry.timers[timer] = nil
-        let actions: [TransactionAction]
-        switch entry.kind {
-        case .nonInvite(var tx):
-            actions = tx.handle(.timerFired(timer))
-            entry.kind = .nonInvite(tx)
-        case .invite(var tx):
-            actions = tx.handle(.timerFired(timer))
-            entry.kind = .invite(tx)
-        }
+        let actions = entry.kind.handle(.timerFired(timer))
         clientTransactions[key] = entry
         perform(actions, clientKey: key)
     }

@@ -107,15 +107,7 @@ public final class SIPEndpoint: @unchecked Sendable {
         }
         if var entry = serverTransactions[key] {
             counters.retransmissionsAbsorbed += 1
-            let actions: [TransactionAction]
-            switch entry.kind {
-            case .nonInvite(var tx):
-                actions = tx.handle(.requestRetransmitted)
-                entry.kind = .nonInvite(tx)
-            case .invite(var tx):
-                actions = tx.handle(.requestRetransmitted)
-                entry.kind = .invite(tx)
-            }
+            let actions = entry.kind.handle(.retransmitted)
             serverTransactions[key] = entry
             perform(actions, serverKey: key)
             return
@@ -215,15 +207,7 @@ public final class SIPEndpoint: @unchecked Sendable {
     /// The TU's answer for a server transaction.
     func respond(_ response: SIPMessage, serverKey key: String) {
         guard var entry = serverTransactions[key] else { return }
-        let actions: [TransactionAction]
-        switch entry.kind {
-        case .nonInvite(var tx):
-            actions = tx.handle(.respond(response))
-            entry.kind = .nonInvite(tx)
-        case .invite(var tx):
-            actions = tx.handle(.respond(response))
-            entry.kind = .invite(tx)
-        }
+        let actions = entry.kind.handle(.respond(response))
         serverTransactions[key] = entry
         perform(actions, serverKey: key)
     }
@@ -231,15 +215,7 @@ public final class SIPEndpoint: @unchecked Sendable {
     func serverTimerFired(_ timer: TransactionTimer, key: String) {
         guard var entry = serverTransactions[key] else { return }
         entry.timers[timer] = nil
-        let actions: [TransactionAction]
-        switch entry.kind {
-        case .nonInvite(var tx):
-            actions = tx.handle(.timerFired(timer))
-            entry.kind = .nonInvite(tx)
-        case .invite(var tx):
-            actions = tx.handle(.timerFired(timer))
-            entry.kind = .invite(tx)
-        }
+        let actions = entry.kind.handle(.timerFired(timer))
         serverTransactions[key] = entry
         perform(actions, serverKey: key)
     }
@@ -286,15 +262,7 @@ public final class SIPEndpoint: @unchecked Sendable {
         tcpConnections[remote] = nil
         for (key, entry) in serverTransactions where entry.peer.transport == .tcp && entry.peer.address == remote {
             var entry = entry
-            let actions: [TransactionAction]
-            switch entry.kind {
-            case .nonInvite(var tx):
-                actions = tx.handle(.transportError)
-                entry.kind = .nonInvite(tx)
-            case .invite(var tx):
-                actions = tx.handle(.transportError)
-                entry.kind = .invite(tx)
-            }
+            let actions = entry.kind.handle(.transportError)
             serverTransactions[key] = entry
             perform(actions, serverKey: key)
         }
