@@ -23,21 +23,7 @@ struct SQLCallRecordRepository: CallRecordRepository {
     // MARK: writing (the call engine)
 
     func open(_ call: NewCallRecord) async throws -> Int64 {
-        try await gate.run(on: db) {
-            // The callee's user first (who took the call), else the caller's (who made it).
-            guard let row = try await db.raw(
-                """
-                INSERT INTO calls (sip_call_id, direction, from_number, to_number, from_extension, to_extension, agent_id, started_at)
-                VALUES (\(bind: call.sipCallId), \(bind: call.direction.rawValue), \(bind: call.from), \(bind: call.to),
-                        \(bind: call.fromExtension), \(bind: call.toExtension),
-                        COALESCE((SELECT id FROM users WHERE extension = \(bind: call.toExtension)),
-                                 (SELECT id FROM users WHERE extension = \(bind: call.fromExtension))),
-                        \(bind: Timestamp.string(call.startedAt)))
-                RETURNING id
-                """
-            ).first() else { throw DomainError(.invalid, "the call record was not stored") }
-            return try row.int64("id")
-        }
+        try await write([CallRecordDraft(record: call)])[0]
     }
 
     func answered(_ id: Int64, at: Date) async throws {
@@ -65,6 +51,66 @@ struct SQLCallRecordRepository: CallRecordRepository {
                 UPDATE calls SET ended_at = \(bind: Timestamp.string(ending.endedAt)), ring_seconds = \(bind: seconds.ring), talk_seconds = \(bind: seconds.talk),
                     disposition = \(bind: ending.disposition.rawValue), hangup_by = \(bind: ending.hangupBy?.rawValue), reason = \(bind: ending.reason)
                 WHERE id = \(bind: id)
+                """
+            ).run()
+        }
+    }
+
+    func write(_ drafts: [CallRecordDraft]) async throws -> [Int64] {
+        guard !drafts.isEmpty else { return [] }
+        return try await gate.run(on: db) {
+            var ids: [Int64] = []
+            ids.reserveCapacity(drafts.count)
+            for draft in drafts {
+                if let id = draft.id {
+                    try await update(id, draft)
+                    ids.append(id)
+                } else {
+                    ids.append(try await insert(draft))
+                }
+            }
+            return ids
+        }
+    }
+
+    /// The callee's user is the row's agent (who took the call), else the caller's (who made it).
+    private func insert(_ draft: CallRecordDraft) async throws -> Int64 {
+        let call = draft.record
+        let seconds = draft.durations
+        guard let row = try await db.raw(
+            """
+            INSERT INTO calls (sip_call_id, direction, from_number, to_number, from_extension, to_extension, agent_id, started_at,
+                               answered_at, recording, ended_at, ring_seconds, talk_seconds, disposition, hangup_by, reason)
+            VALUES (\(bind: call.sipCallId), \(bind: call.direction.rawValue), \(bind: call.from), \(bind: call.to),
+                    \(bind: call.fromExtension), \(bind: call.toExtension),
+                    COALESCE((SELECT id FROM users WHERE extension = \(bind: call.toExtension)),
+                             (SELECT id FROM users WHERE extension = \(bind: call.fromExtension))),
+                    \(bind: Timestamp.string(call.startedAt)), \(bind: draft.answeredAt.map(Timestamp.string)), \(bind: draft.recording),
+                    \(bind: draft.ending.map { Timestamp.string($0.endedAt) }), \(bind: seconds?.ring ?? 0), \(bind: seconds?.talk ?? 0),
+                    \(bind: draft.ending?.disposition.rawValue), \(bind: draft.ending?.hangupBy?.rawValue), \(bind: draft.ending?.reason))
+            RETURNING id
+            """
+        ).first() else { throw DomainError(.invalid, "the call record was not stored") }
+        return try row.int64("id")
+    }
+
+    /// One statement whatever changed; a row that has ended is left as it is.
+    private func update(_ id: Int64, _ draft: CallRecordDraft) async throws {
+        let answered = draft.answeredAt.map(Timestamp.string)
+        if let ending = draft.ending, let seconds = draft.durations {
+            try await db.raw(
+                """
+                UPDATE calls SET answered_at = COALESCE(answered_at, \(bind: answered)), recording = COALESCE(\(bind: draft.recording), recording),
+                    ended_at = \(bind: Timestamp.string(ending.endedAt)), ring_seconds = \(bind: seconds.ring), talk_seconds = \(bind: seconds.talk),
+                    disposition = \(bind: ending.disposition.rawValue), hangup_by = \(bind: ending.hangupBy?.rawValue), reason = \(bind: ending.reason)
+                WHERE id = \(bind: id) AND ended_at IS NULL
+                """
+            ).run()
+        } else {
+            try await db.raw(
+                """
+                UPDATE calls SET answered_at = COALESCE(answered_at, \(bind: answered)), recording = COALESCE(\(bind: draft.recording), recording)
+                WHERE id = \(bind: id) AND ended_at IS NULL
                 """
             ).run()
         }

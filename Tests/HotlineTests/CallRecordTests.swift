@@ -98,6 +98,39 @@ import Testing
         }
     }
 
+    @Test func aBatchInsertsNewDraftsCompleteAndUpdatesStoredOnesOnce() async throws {
+        let app = try await TestApp.make()
+        let repos = app.repos
+        try await app.run { _ in
+            let alice = try await repos.users.create(Self.newUser("alice", extension: "1001"), at: Self.t0)
+            let ringing = CallRecordDraft(record: Self.newCall("r@x", from: "1002", to: "1001", fromExtension: "1002", toExtension: "1001"))
+            // Started and refused before the writer caught up: one complete insert.
+            let refused = CallRecordDraft(
+                record: Self.newCall("busy@x", from: "1002", to: "1001", toExtension: "1001", at: 1),
+                ending: CallEnding(endedAt: Self.t0 + 1, disposition: .busy, hangupBy: nil, reason: "486 Busy Here"))
+            let ids = try await repos.calls.write([ringing, refused])
+            #expect(ids.count == 2 && ids[0] != ids[1])
+            let busy = try #require(try await repos.calls.get(ids[1], visibility: .all))
+            #expect(busy.disposition == .busy && busy.reason == "486 Busy Here" && busy.endedAt == Self.t0 + 1 && busy.agentId == alice.id)
+
+            // Answered, recorded and ended in one later batch: one update.
+            var talked = ringing
+            talked.id = ids[0]
+            talked.answeredAt = Self.t0 + 2.6
+            talked.recording = "2026/03/05/r.wav"
+            talked.ending = CallEnding(endedAt: Self.t0 + 40, disposition: .answered, hangupBy: .caller)
+            #expect(try await repos.calls.write([talked]) == [ids[0]])
+            let row = try #require(try await repos.calls.get(ids[0], visibility: .all))
+            #expect(row.ringSeconds == 3 && row.talkSeconds == 37 && row.recording == "2026/03/05/r.wav" && row.hangupBy == .caller)
+
+            // An ended row keeps its first ending.
+            talked.ending = CallEnding(endedAt: Self.t0 + 900, disposition: .failed, hangupBy: nil)
+            _ = try await repos.calls.write([talked])
+            #expect(try await repos.calls.get(ids[0], visibility: .all)?.disposition == .answered)
+            #expect(try await repos.calls.write([]) == [])
+        }
+    }
+
     @Test func durationsRoundToWholeSecondsAndNeverGoNegative() {
         #expect(CallDurations(startedAt: Self.t0, answeredAt: Self.t0 + 2.5, endedAt: Self.t0 + 10).ring == 3)
         #expect(CallDurations(startedAt: Self.t0, answeredAt: Self.t0 + 2.5, endedAt: Self.t0 + 10).talk == 8)

@@ -32,6 +32,10 @@ public protocol CallRecordRepository: Sendable {
     func setRecording(_ id: Int64, path: String) async throws
     /// Closes the row; ring and talk seconds follow from the timestamps.
     func close(_ id: Int64, _ ending: CallEnding) async throws
+    /// Writes a batch in one transaction: drafts without an id are inserted,
+    /// the others updated (an ended row keeps its first ending). Returns the
+    /// ids in the order of `drafts`.
+    func write(_ drafts: [CallRecordDraft]) async throws -> [Int64]
     /// Closes every open row as `interrupted` at `endedAt` (called at start);
     /// returns the closed rows so their recordings can be repaired.
     func closeInterrupted(endedAt: Date) async throws -> [CallRecord]

@@ -7,7 +7,10 @@ import Synchronization
 /// Writes the call detail records behind the calls, in order: a call's
 /// row is opened when it starts and closed when it ends, so a crash leaves
 /// an open row for the next start to close. Signalling never waits for the
-/// disk; one consumer keeps each call's writes in sequence.
+/// disk. What queues up while a batch is written goes in the next batch:
+/// one transaction and one statement per call touched, however many of its
+/// changes arrived (a call that started and ended meanwhile is inserted
+/// once, complete).
 public final class CDRWriter: Service, Sendable {
     enum Operation: Sendable {
         case open(UInt64, NewCallRecord)
@@ -19,55 +22,126 @@ public final class CDRWriter: Service, Sendable {
 
     let repository: any CallRecordRepository
     let logger: Logger
-    private let operations: AsyncStream<Operation>
-    private let continuation: AsyncStream<Operation>.Continuation
+    private let queued = Mutex<[Operation]>([])
+    /// Wake-ups for the writer; collapsed, the queue holds the work.
+    private let wakeups: AsyncStream<Void>
+    private let wake: AsyncStream<Void>.Continuation
 
     public init(repository: any CallRecordRepository, logger: Logger) {
         self.repository = repository
         self.logger = logger
-        (operations, continuation) = AsyncStream.makeStream(of: Operation.self)
+        (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
-    func open(_ call: UInt64, _ record: NewCallRecord) { continuation.yield(.open(call, record)) }
-    func answered(_ call: UInt64, at: Date) { continuation.yield(.answered(call, at)) }
-    func recording(_ call: UInt64, path: String) { continuation.yield(.recording(call, path)) }
-    func close(_ call: UInt64, _ ending: CallEnding) { continuation.yield(.close(call, ending)) }
+    func open(_ call: UInt64, _ record: NewCallRecord) { enqueue(.open(call, record)) }
+    func answered(_ call: UInt64, at: Date) { enqueue(.answered(call, at)) }
+    func recording(_ call: UInt64, path: String) { enqueue(.recording(call, path)) }
+    func close(_ call: UInt64, _ ending: CallEnding) { enqueue(.close(call, ending)) }
 
     /// Returns once everything queued before it is written.
     public func drain() async {
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            continuation.yield(.barrier { done.resume() })
+            enqueue(.barrier { done.resume() })
         }
+    }
+
+    private func enqueue(_ operation: Operation) {
+        queued.withLock { $0.append(operation) }
+        wake.yield()
     }
 
     public func run() async throws {
-        var ids: [UInt64: Int64] = [:]
+        var calls = CallDrafts()
         await withGracefulShutdownHandler {
-            for await operation in operations {
-                await perform(operation, ids: &ids)
+            for await _ in wakeups {
+                await write(queued.withLock { queue in defer { queue = [] }; return queue }, into: &calls)
             }
         } onGracefulShutdown: {
             // Stops after the call engine (service order): what is queued is written first.
-            self.continuation.finish()
+            self.wake.finish()
+        }
+        await write(queued.withLock { queue in defer { queue = [] }; return queue }, into: &calls)
+    }
+
+    private func write(_ operations: [Operation], into calls: inout CallDrafts) async {
+        guard !operations.isEmpty else { return }
+        var barriers: [@Sendable () -> Void] = []
+        for operation in operations {
+            if case .barrier(let done) = operation { barriers.append(done) } else { calls.apply(operation) }
+        }
+        let batch = calls.takeChanged()
+        if !batch.isEmpty {
+            do {
+                calls.stored(batch, ids: try await repository.write(batch.map(\.draft)))
+            } catch {
+                logger.error("could not write call records", metadata: ["error": "\(error)", "calls": "\(batch.count)"])
+                calls.failed(batch)
+            }
+        }
+        for done in barriers { done() }
+    }
+}
+
+/// The rows of the calls in progress, and which of them changed since the
+/// last batch. Pure: the writer's bookkeeping, tested without a database.
+struct CallDrafts {
+    struct Change {
+        var call: UInt64
+        var draft: CallRecordDraft
+    }
+
+    private(set) var drafts: [UInt64: CallRecordDraft] = [:]
+    private var changed: [UInt64] = []
+    private var isChanged: Set<UInt64> = []
+
+    mutating func apply(_ operation: CDRWriter.Operation) {
+        let call: UInt64
+        switch operation {
+        case .open(let id, let record):
+            call = id
+            drafts[id] = CallRecordDraft(record: record)
+        case .answered(let id, let at):
+            call = id
+            guard drafts[id]?.ending == nil, drafts[id]?.answeredAt == nil else { return }
+            drafts[id]?.answeredAt = at
+        case .recording(let id, let path):
+            call = id
+            drafts[id]?.recording = path
+        case .close(let id, let ending):
+            call = id
+            guard drafts[id]?.ending == nil else { return }  // the first ending stands
+            drafts[id]?.ending = ending
+        case .barrier:
+            return
+        }
+        if drafts[call] != nil, isChanged.insert(call).inserted { changed.append(call) }
+    }
+
+    /// The changed calls in the order they first changed.
+    mutating func takeChanged() -> [Change] {
+        defer {
+            changed = []
+            isChanged = []
+        }
+        return changed.compactMap { call in drafts[call].map { Change(call: call, draft: $0) } }
+    }
+
+    /// The batch is written: remember the new ids, forget the ended calls.
+    mutating func stored(_ batch: [Change], ids: [Int64]) {
+        for (change, id) in zip(batch, ids) {
+            if change.draft.ending != nil {
+                drafts.removeValue(forKey: change.call)
+            } else {
+                drafts[change.call]?.id = id
+            }
         }
     }
 
-    private func perform(_ operation: Operation, ids: inout [UInt64: Int64]) async {
-        do {
-            switch operation {
-            case .open(let call, let record):
-                ids[call] = try await repository.open(record)
-            case .answered(let call, let at):
-                if let id = ids[call] { try await repository.answered(id, at: at) }
-            case .recording(let call, let path):
-                if let id = ids[call] { try await repository.setRecording(id, path: path) }
-            case .close(let call, let ending):
-                if let id = ids.removeValue(forKey: call) { try await repository.close(id, ending) }
-            case .barrier(let done):
-                done()
-            }
-        } catch {
-            logger.error("could not write a call record", metadata: ["error": "\(error)"])
+    /// The batch was not written: an ended call is given up (logged by the
+    /// writer); the others are tried again with their next change.
+    mutating func failed(_ batch: [Change]) {
+        for change in batch where change.draft.ending != nil {
+            drafts.removeValue(forKey: change.call)
         }
     }
 }
