@@ -19,7 +19,7 @@ extension SIPEndpoint {
         /// INVITE: every answer (1xx, 2xx and their retransmissions, the final error).
         var onResponse: ((SIPMessage) -> Void)?
         var onFailure: ((SIPEndpointError) -> Void)?
-        var timers: [TransactionTimer: Scheduled<Void>] = [:]
+        var timers: [TransactionTimer: SIPTimer] = [:]
         var provisionalSeen = false
         /// CANCEL asked for before any provisional answer: sent when one arrives (RFC 3261 §9.1).
         var cancelWanted = false
@@ -47,18 +47,18 @@ extension SIPEndpoint {
             case .deliver(let response):
                 deliver(response, clientKey: key)
             case .startTimer(let timer, let after):
-                clientTransactions[key]?.timers[timer] = eventLoop.scheduleTask(in: Self.timeAmount(after)) {
+                clientTransactions[key]?.timers[timer] = schedule(in: Self.timeAmount(after)) {
                     self.clientTimerFired(timer, key: key)
                 }
             case .cancelTimer(let timer):
-                clientTransactions[key]?.timers.removeValue(forKey: timer)?.cancel()
+                if let scheduled = clientTransactions[key]?.timers.removeValue(forKey: timer) { cancel(scheduled) }
             case .timedOut:
                 fail(clientKey: key, .timeout)
             case .transportFailed:
                 fail(clientKey: key, .transportFailed)
             case .terminate:
                 if let ended = clientTransactions.removeValue(forKey: key) {
-                    for timer in ended.timers.values { timer.cancel() }
+                    for timer in ended.timers.values { cancel(timer) }
                     ended.completion?(.failure(SIPEndpointError.timeout))
                 }
             }
@@ -211,7 +211,7 @@ extension SIPEndpoint {
 
     func abandon(clientKey key: String) {
         guard let entry = clientTransactions.removeValue(forKey: key) else { return }
-        for timer in entry.timers.values { timer.cancel() }
+        for timer in entry.timers.values { cancel(timer) }
         entry.completion?(.failure(CancellationError()))
     }
 }

@@ -9,7 +9,7 @@ extension SIPEndpoint {
         let target: SIPPeer
         var interval: Duration
         var elapsed: Duration = .zero
-        var timer: Scheduled<Void>?
+        var timer: SIPTimer?
     }
 
     /// A CANCEL is its own non-INVITE transaction, answered here: 200 when it
@@ -39,14 +39,14 @@ extension SIPEndpoint {
     func retransmitUntilAcknowledged(_ response: SIPMessage, to target: SIPPeer) {
         guard target.transport == .udp, let callID = try? response.callID(), let cseq = try? response.cseq() else { return }
         let key = Self.ackKey(callID: callID, sequence: cseq.sequence)
-        unacknowledged[key]?.timer?.cancel()
+        if let timer = unacknowledged[key]?.timer { cancel(timer) }
         unacknowledged[key] = Unacknowledged2xx(response: response, target: target, interval: configuration.timers.t1)
         schedule2xxRetransmission(key)
     }
 
     private func schedule2xxRetransmission(_ key: String) {
         guard let pending = unacknowledged[key] else { return }
-        unacknowledged[key]?.timer = eventLoop.scheduleTask(in: Self.timeAmount(pending.interval)) {
+        unacknowledged[key]?.timer = schedule(in: Self.timeAmount(pending.interval)) {
             self.retransmit2xx(key)
         }
     }
@@ -70,6 +70,6 @@ extension SIPEndpoint {
     /// An ACK arrived: its 2xx needs no more retransmission.
     func acknowledged(_ ack: SIPMessage) {
         guard !unacknowledged.isEmpty, let callID = try? ack.callID(), let cseq = try? ack.cseq() else { return }
-        unacknowledged.removeValue(forKey: Self.ackKey(callID: callID, sequence: cseq.sequence))?.timer?.cancel()
+        if let timer = unacknowledged.removeValue(forKey: Self.ackKey(callID: callID, sequence: cseq.sequence))?.timer { cancel(timer) }
     }
 }

@@ -23,6 +23,10 @@ public final class SIPEndpoint: @unchecked Sendable {
     var clientTransactions: [String: ClientEntry] = [:]
     /// 2xx answers to INVITEs retransmitted until their ACK (UDP only).
     var unacknowledged: [String: Unacknowledged2xx] = [:]
+    /// Every timer of this endpoint and of the call engine on its loop.
+    var timers = TimerQueue<() -> Void>()
+    /// When the pending NIO wake-up for `timers` fires.
+    var armedWakeUp: NIODeadline?
     private var branchCounter: UInt64 = 0
 
     public private(set) var counters = Counters()
@@ -171,16 +175,16 @@ public final class SIPEndpoint: @unchecked Sendable {
                     self.eventLoop.execute { self.respond(response, serverKey: key) }
                 }
             case .startTimer(let timer, let after):
-                serverTransactions[key]?.timers[timer] = eventLoop.scheduleTask(in: Self.timeAmount(after)) {
+                serverTransactions[key]?.timers[timer] = schedule(in: Self.timeAmount(after)) {
                     self.serverTimerFired(timer, key: key)
                 }
             case .cancelTimer(let timer):
-                serverTransactions[key]?.timers.removeValue(forKey: timer)?.cancel()
+                if let scheduled = serverTransactions[key]?.timers.removeValue(forKey: timer) { cancel(scheduled) }
             case .timedOut, .transportFailed:
                 logger.debug("server transaction ended without completion", metadata: ["sip.key": "\(key)", "sip.reason": "\(action)"])
             case .terminate:
                 if let ended = serverTransactions.removeValue(forKey: key) {
-                    for timer in ended.timers.values { timer.cancel() }
+                    for timer in ended.timers.values { cancel(timer) }
                 }
             }
         }
@@ -311,7 +315,7 @@ public final class SIPEndpoint: @unchecked Sendable {
         var kind: Kind
         let peer: SIPPeer
         let request: SIPMessage
-        var timers: [TransactionTimer: Scheduled<Void>] = [:]
+        var timers: [TransactionTimer: SIPTimer] = [:]
         /// The handler answers this INVITE itself (`takeInvite`).
         var taken = false
     }

@@ -34,8 +34,8 @@ final class ActiveCall: @unchecked Sendable {
 
     var media: MediaSession?
     var answeredAt: Date?
-    var timers: [Scheduled<Void>] = []
-    var sessionTimer: Scheduled<Void>?
+    var timers: [SIPTimer] = []
+    var sessionTimer: SIPTimer?
     /// A re-INVITE we relay and are waiting on (one at a time, else 491).
     var pendingReInvite: PendingReInvite?
     var recording: String?

@@ -225,7 +225,7 @@ public final class B2BUA: @unchecked Sendable {
                 onFailure: { error in self.handle(call, .forkFailed(index, status: error == .timeout ? 408 : 503)) })
             call.forks[index].transaction = transaction
         }
-        let ringLimit = eventLoop.scheduleTask(in: .seconds(Int64(policy.ringSeconds))) { [weak call] in
+        let ringLimit = endpoint.schedule(in: .seconds(Int64(policy.ringSeconds))) { [weak call] in
             guard let call else { return }
             self.handle(call, .ringTimeout)
         }
@@ -356,10 +356,10 @@ public final class B2BUA: @unchecked Sendable {
         let at = now()
         call.answeredAt = at
         cdr.answered(call.id, at: at)
-        for timer in call.timers { timer.cancel() }
+        for timer in call.timers { endpoint.cancel(timer) }
         call.timers = []
         if policy.maxCallSeconds > 0 {
-            call.timers.append(eventLoop.scheduleTask(in: .seconds(Int64(policy.maxCallSeconds))) { [weak call] in
+            call.timers.append(endpoint.schedule(in: .seconds(Int64(policy.maxCallSeconds))) { [weak call] in
                 guard let call else { return }
                 self.handle(call, .serverEnded(reason: "maximum call length"))
             })
@@ -394,8 +394,8 @@ public final class B2BUA: @unchecked Sendable {
     func finish(_ call: ActiveCall, _ disposition: CallDisposition, hangupBy: HangupSide?, reason: String?) {
         guard !call.ended else { return }
         call.ended = true
-        for timer in call.timers { timer.cancel() }
-        call.sessionTimer?.cancel()
+        for timer in call.timers { endpoint.cancel(timer) }
+        if let timer = call.sessionTimer { endpoint.cancel(timer) }
         calls[call.id] = nil
         byTransaction[call.transaction] = nil
         dialogs[Self.dialogKey(call.callerDialog.callID, call.callerDialog.localTag)] = nil
@@ -453,8 +453,8 @@ public final class B2BUA: @unchecked Sendable {
     /// of the interval the session is over (RFC 4028 §10).
     func armSessionTimer(_ call: ActiveCall) {
         guard let interval = call.sessionInterval else { return }
-        call.sessionTimer?.cancel()
-        call.sessionTimer = eventLoop.scheduleTask(in: .seconds(Int64(interval))) { [weak call] in
+        if let timer = call.sessionTimer { endpoint.cancel(timer) }
+        call.sessionTimer = endpoint.schedule(in: .seconds(Int64(interval))) { [weak call] in
             guard let call else { return }
             self.handle(call, .serverEnded(reason: "session timer expired"))
         }
