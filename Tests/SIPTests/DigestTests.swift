@@ -59,6 +59,25 @@ import Testing
         do { let verdict = issuer.check(nonce, nc: "00000002", now: start); #expect(verdict == .invalid) }
         do { let verdict = issuer.check(nonce, nc: "zz", now: start); #expect(verdict == .invalid) }
     }
+
+    @Test func replaysAreCaughtAcrossGenerationsAndMemoryStaysBoundedByTheLifetime() {
+        var issuer = NonceIssuer(lifetime: 300)
+        // A nonce used near the end of one generation is still tracked in the next.
+        _ = issuer.check(issuer.issue(now: start), nc: "00000001", now: start)  // starts a generation at `start`
+        let late = issuer.issue(now: start.addingTimeInterval(290))
+        do { let verdict = issuer.check(late, nc: "00000001", now: start.addingTimeInterval(290)); #expect(verdict == .valid) }
+        do { let verdict = issuer.check(late, nc: "00000001", now: start.addingTimeInterval(400)); #expect(verdict == .invalid, "replay after a rotation") }
+        do { let verdict = issuer.check(late, nc: "00000002", now: start.addingTimeInterval(400)); #expect(verdict == .valid) }
+
+        // 100 new nonces a second for 12 lifetimes: only about two lifetimes' worth are kept.
+        var busy = NonceIssuer(lifetime: 30)
+        for second in 0..<360 {
+            let now = start.addingTimeInterval(Double(second))
+            for _ in 0..<100 { _ = busy.check(busy.issue(now: now), nc: "00000001", now: now) }
+        }
+        #expect(busy.trackedNonces <= 2 * 35 * 100)
+        #expect(busy.trackedNonces >= 30 * 100, "every fresh nonce is still tracked")
+    }
 }
 
 @Suite struct Base64URLTests {

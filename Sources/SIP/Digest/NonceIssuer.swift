@@ -18,8 +18,13 @@ public struct NonceIssuer: Sendable {
     /// Raw key bytes: `SymmetricKey` itself is not `Sendable`.
     private let keyBytes: [UInt8]
     private var key: SymmetricKey { SymmetricKey(data: keyBytes) }
-    /// Highest nonce-count seen per nonce still in its lifetime.
-    private var counts: [String: (nc: UInt32, issued: Date)] = [:]
+    /// Highest nonce-count seen per nonce, in two generations of at least
+    /// `lifetime` each: when the current one is a lifetime old it becomes
+    /// the previous one and the previous is dropped, so what is kept covers
+    /// every nonce still fresh, with no scan however many are in use.
+    private var counts: [String: UInt32] = [:]
+    private var previousCounts: [String: UInt32] = [:]
+    private var generationStarted: Date?
 
     public init(lifetime: TimeInterval = 300, key: SymmetricKey = SymmetricKey(size: .bits256)) {
         self.lifetime = lifetime
@@ -61,10 +66,26 @@ public struct NonceIssuer: Sendable {
     public mutating func accept(_ nonce: String, nc: String?, issued: Date, now: Date) -> Verdict {
         guard let nc else { return .valid }
         guard nc.utf8.count == 8, let count = UInt32(nc, radix: 16), count > 0 else { return .invalid }
-        if let seen = counts[nonce], count <= seen.nc { return .invalid }
-        counts[nonce] = (count, issued)
-        if counts.count > 50_000 { counts = counts.filter { now.timeIntervalSince($0.value.issued) <= lifetime } }
+        rotate(now: now)
+        if let seen = counts[nonce] ?? previousCounts[nonce], count <= seen { return .invalid }
+        counts[nonce] = count
         return .valid
+    }
+
+    /// Counts recorded this generation and the last (for tests and metrics).
+    public var trackedNonces: Int { counts.count + previousCounts.count }
+
+    private mutating func rotate(now: Date) {
+        guard let started = generationStarted else {
+            generationStarted = now
+            return
+        }
+        let age = now.timeIntervalSince(started)
+        guard age >= lifetime + 5 || age < 0 else { return }  // +5: the skew `authenticate` tolerates
+        // Two lifetimes without a nonce: nothing of either generation is fresh.
+        previousCounts = age >= 2 * lifetime ? [:] : counts
+        counts = [:]
+        generationStarted = now
     }
 
     /// Checks `nonce` and records `nc` (hex, as sent) when the nonce is valid.
