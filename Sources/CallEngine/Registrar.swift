@@ -17,12 +17,11 @@ public final class Registrar: SIPRequestHandler, SIPSecurityMonitor, Sendable {
     let audit: AuditTrail
     let now: @Sendable () -> Date
     private let state: Mutex<State>
-    /// The nonce key, for signing and verifying outside the lock; `State`
-    /// holds a copy with the same key that tracks nonce-counts.
+    /// Signs and verifies nonces outside the lock; `State` tracks their counts.
     private let nonceSigner: NonceIssuer
 
     struct State {
-        var nonces: NonceIssuer
+        var nonceCounts: NonceCounts
         var limiter: AuthFailureLimiter
         var extensions: [String: CachedExtension] = [:]
     }
@@ -45,10 +44,9 @@ public final class Registrar: SIPRequestHandler, SIPSecurityMonitor, Sendable {
         self.logger = logger
         self.now = now
         self.audit = AuditTrail(repository: repos.audit, now: now)
-        let nonces = NonceIssuer(lifetime: 300)
-        nonceSigner = nonces
+        nonceSigner = NonceIssuer(lifetime: 300)
         state = Mutex(State(
-            nonces: nonces,
+            nonceCounts: NonceCounts(lifetime: 300),
             limiter: AuthFailureLimiter(limit: policy.failuresBeforeBlock, window: policy.failureWindow, blockFor: policy.blockSeconds)
         ))
     }
@@ -159,14 +157,13 @@ public final class Registrar: SIPRequestHandler, SIPSecurityMonitor, Sendable {
         if qop != nil && (nc == nil || cnonce == nil) {
             return .answer(request.makeResponse(status: 400, reason: "qop needs nc and cnonce", toTag: toTag))
         }
-        let issued: Date
         switch nonceSigner.authenticate(nonce, now: at) {
-        case .ours(let date): issued = date
+        case .ours: break
         case .stale: return .answer(challenge(request, stale: true, toTag: toTag, proxy: proxy))
         case .invalid: return .answer(challenge(request, stale: false, toTag: toTag, proxy: proxy))
         }
         guard let ext = cachedExtension(number, at: at) else { return .lookUp(number) }
-        guard state.withLock({ $0.nonces.accept(nonce, nc: nc, issued: issued, now: at) }) == .valid else {
+        guard state.withLock({ $0.nonceCounts.accept(nonce, nc: nc, now: at) }) == .valid else {
             return .answer(challenge(request, stale: false, toTag: toTag, proxy: proxy))
         }
         let digest = DigestCredentials(

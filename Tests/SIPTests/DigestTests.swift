@@ -33,50 +33,55 @@ import Testing
     let start = Date(timeIntervalSince1970: 1_800_000_000)
 
     @Test func ourNoncesAreValidUntilTheyTurnStale() {
-        var issuer = NonceIssuer(lifetime: 300)
+        let issuer = NonceIssuer(lifetime: 300)
+        var counts = NonceCounts(lifetime: 300)
         let nonce = issuer.issue(now: start)
-        do { let verdict = issuer.check(nonce, nc: nil, now: start.addingTimeInterval(10)); #expect(verdict == .valid) }
-        do { let verdict = issuer.check(nonce, nc: nil, now: start.addingTimeInterval(301)); #expect(verdict == .stale) }
+        do { let verdict = issuer.check(nonce, nc: nil, counts: &counts, now: start.addingTimeInterval(10)); #expect(verdict == .valid) }
+        do { let verdict = issuer.check(nonce, nc: nil, counts: &counts, now: start.addingTimeInterval(301)); #expect(verdict == .stale) }
     }
 
     @Test func forgedOrForeignNoncesAreInvalid() {
-        var issuer = NonceIssuer()
+        let issuer = NonceIssuer()
+        var counts = NonceCounts()
         let other = NonceIssuer(key: SymmetricKey(size: .bits256))
-        do { let verdict = issuer.check(other.issue(now: start), nc: nil, now: start); #expect(verdict == .invalid) }
-        do { let verdict = issuer.check("not-a-nonce", nc: nil, now: start); #expect(verdict == .invalid) }
-        do { let verdict = issuer.check(String(repeating: "A", count: 500), nc: nil, now: start); #expect(verdict == .invalid) }
+        do { let verdict = issuer.check(other.issue(now: start), nc: nil, counts: &counts, now: start); #expect(verdict == .invalid) }
+        do { let verdict = issuer.check("not-a-nonce", nc: nil, counts: &counts, now: start); #expect(verdict == .invalid) }
+        do { let verdict = issuer.check(String(repeating: "A", count: 500), nc: nil, counts: &counts, now: start); #expect(verdict == .invalid) }
         var tampered = Array(issuer.issue(now: start))
         tampered[3] = tampered[3] == "A" ? "B" : "A"
-        do { let verdict = issuer.check(String(tampered), nc: nil, now: start); #expect(verdict == .invalid) }
+        do { let verdict = issuer.check(String(tampered), nc: nil, counts: &counts, now: start); #expect(verdict == .invalid) }
     }
 
     @Test func nonceCountsMustRiseSoResponsesCannotBeReplayed() {
-        var issuer = NonceIssuer()
+        let issuer = NonceIssuer()
+        var counts = NonceCounts()
         let nonce = issuer.issue(now: start)
-        do { let verdict = issuer.check(nonce, nc: "00000001", now: start); #expect(verdict == .valid) }
-        do { let verdict = issuer.check(nonce, nc: "00000001", now: start); #expect(verdict == .invalid) }
-        do { let verdict = issuer.check(nonce, nc: "00000003", now: start); #expect(verdict == .valid) }
-        do { let verdict = issuer.check(nonce, nc: "00000002", now: start); #expect(verdict == .invalid) }
-        do { let verdict = issuer.check(nonce, nc: "zz", now: start); #expect(verdict == .invalid) }
+        do { let verdict = issuer.check(nonce, nc: "00000001", counts: &counts, now: start); #expect(verdict == .valid) }
+        do { let verdict = issuer.check(nonce, nc: "00000001", counts: &counts, now: start); #expect(verdict == .invalid) }
+        do { let verdict = issuer.check(nonce, nc: "00000003", counts: &counts, now: start); #expect(verdict == .valid) }
+        do { let verdict = issuer.check(nonce, nc: "00000002", counts: &counts, now: start); #expect(verdict == .invalid) }
+        do { let verdict = issuer.check(nonce, nc: "zz", counts: &counts, now: start); #expect(verdict == .invalid) }
     }
 
     @Test func replaysAreCaughtAcrossGenerationsAndMemoryStaysBoundedByTheLifetime() {
-        var issuer = NonceIssuer(lifetime: 300)
+        let issuer = NonceIssuer(lifetime: 300)
+        var counts = NonceCounts(lifetime: 300)
         // A nonce used near the end of one generation is still tracked in the next.
-        _ = issuer.check(issuer.issue(now: start), nc: "00000001", now: start)  // starts a generation at `start`
+        _ = issuer.check(issuer.issue(now: start), nc: "00000001", counts: &counts, now: start)  // starts a generation at `start`
         let late = issuer.issue(now: start.addingTimeInterval(290))
-        do { let verdict = issuer.check(late, nc: "00000001", now: start.addingTimeInterval(290)); #expect(verdict == .valid) }
-        do { let verdict = issuer.check(late, nc: "00000001", now: start.addingTimeInterval(400)); #expect(verdict == .invalid, "replay after a rotation") }
-        do { let verdict = issuer.check(late, nc: "00000002", now: start.addingTimeInterval(400)); #expect(verdict == .valid) }
+        do { let verdict = issuer.check(late, nc: "00000001", counts: &counts, now: start.addingTimeInterval(290)); #expect(verdict == .valid) }
+        do { let verdict = issuer.check(late, nc: "00000001", counts: &counts, now: start.addingTimeInterval(400)); #expect(verdict == .invalid, "replay after a rotation") }
+        do { let verdict = issuer.check(late, nc: "00000002", counts: &counts, now: start.addingTimeInterval(400)); #expect(verdict == .valid) }
 
         // 100 new nonces a second for 12 lifetimes: only about two lifetimes' worth are kept.
-        var busy = NonceIssuer(lifetime: 30)
+        let busy = NonceIssuer(lifetime: 30)
+        var busyCounts = NonceCounts(lifetime: 30)
         for second in 0..<360 {
             let now = start.addingTimeInterval(Double(second))
-            for _ in 0..<100 { _ = busy.check(busy.issue(now: now), nc: "00000001", now: now) }
+            for _ in 0..<100 { _ = busy.check(busy.issue(now: now), nc: "00000001", counts: &busyCounts, now: now) }
         }
-        #expect(busy.trackedNonces <= 2 * 35 * 100)
-        #expect(busy.trackedNonces >= 30 * 100, "every fresh nonce is still tracked")
+        #expect(busyCounts.tracked <= 2 * 35 * 100)
+        #expect(busyCounts.tracked >= 30 * 100, "every fresh nonce is still tracked")
     }
 }
 

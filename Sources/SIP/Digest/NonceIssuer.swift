@@ -14,17 +14,10 @@ public struct NonceIssuer: Sendable {
         case invalid
     }
 
-    public var lifetime: TimeInterval
+    public let lifetime: TimeInterval
     /// Raw key bytes: `SymmetricKey` itself is not `Sendable`.
     private let keyBytes: [UInt8]
     private var key: SymmetricKey { SymmetricKey(data: keyBytes) }
-    /// Highest nonce-count seen per nonce, in two generations of at least
-    /// `lifetime` each: when the current one is a lifetime old it becomes
-    /// the previous one and the previous is dropped, so what is kept covers
-    /// every nonce still fresh, with no scan however many are in use.
-    private var counts: [String: UInt32] = [:]
-    private var previousCounts: [String: UInt32] = [:]
-    private var generationStarted: Date?
 
     public init(lifetime: TimeInterval = 300, key: SymmetricKey = SymmetricKey(size: .bits256)) {
         self.lifetime = lifetime
@@ -61,9 +54,36 @@ public struct NonceIssuer: Sendable {
         return .ours(issued: issued)
     }
 
-    /// Records `nc` (hex, as sent) for an authenticated nonce; a count that
-    /// does not rise is a replay.
-    public mutating func accept(_ nonce: String, nc: String?, issued: Date, now: Date) -> Verdict {
+    /// Checks `nonce` and records `nc` (hex, as sent) in `counts` when the nonce is valid.
+    public func check(_ nonce: String, nc: String?, counts: inout NonceCounts, now: Date) -> Verdict {
+        switch authenticate(nonce, now: now) {
+        case .invalid: return .invalid
+        case .stale: return .stale
+        case .ours: return counts.accept(nonce, nc: nc, now: now)
+        }
+    }
+}
+
+/// The highest nonce-count seen per nonce (RFC 7616 §3.3): a count that
+/// does not rise is a replay. Kept in two generations of at least a nonce
+/// lifetime each: when the current one is a lifetime old it becomes the
+/// previous one and the previous is dropped, so what is kept covers every
+/// nonce still fresh, with no scan however many are in use.
+public struct NonceCounts: Sendable {
+    public let lifetime: TimeInterval
+    private var counts: [String: UInt32] = [:]
+    private var previousCounts: [String: UInt32] = [:]
+    private var generationStarted: Date?
+
+    public init(lifetime: TimeInterval = 300) {
+        self.lifetime = lifetime
+    }
+
+    /// Counts recorded this generation and the last (for tests and metrics).
+    public var tracked: Int { counts.count + previousCounts.count }
+
+    /// Records `nc` (hex, as sent) for a nonce whose signature was checked.
+    public mutating func accept(_ nonce: String, nc: String?, now: Date) -> NonceIssuer.Verdict {
         guard let nc else { return .valid }
         guard nc.utf8.count == 8, let count = UInt32(nc, radix: 16), count > 0 else { return .invalid }
         rotate(now: now)
@@ -71,9 +91,6 @@ public struct NonceIssuer: Sendable {
         counts[nonce] = count
         return .valid
     }
-
-    /// Counts recorded this generation and the last (for tests and metrics).
-    public var trackedNonces: Int { counts.count + previousCounts.count }
 
     private mutating func rotate(now: Date) {
         guard let started = generationStarted else {
@@ -86,15 +103,6 @@ public struct NonceIssuer: Sendable {
         previousCounts = age >= 2 * lifetime ? [:] : counts
         counts = [:]
         generationStarted = now
-    }
-
-    /// Checks `nonce` and records `nc` (hex, as sent) when the nonce is valid.
-    public mutating func check(_ nonce: String, nc: String?, now: Date) -> Verdict {
-        switch authenticate(nonce, now: now) {
-        case .invalid: return .invalid
-        case .stale: return .stale
-        case .ours(let issued): return accept(nonce, nc: nc, issued: issued, now: now)
-        }
     }
 }
 
