@@ -331,4 +331,8 @@ public final class Registrar: SIPRequestHandler, SIPSecurityMonitor, Sendable {
     public func unblock(_ address: String) async -> Bool {
         state.withLock { $0.limiter.unblock(address) }
     }
+
+    public func extensionChanged(_ number: String) async {
+        _ = state.withLock { $0.extensions.removeValue(forKey: number) }
+    }
 }

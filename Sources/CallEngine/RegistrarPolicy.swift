@@ -25,7 +25,9 @@ public struct RegistrarPolicy: Sendable {
     /// How often contacts are probed with OPTIONS (0 turns qualify off).
     public var qualifyInterval: TimeInterval = 30
     /// How long an extension's secret and limits are cached between lookups.
-    public var extensionCacheSeconds: TimeInterval = 5
+    /// Changes made through the API drop the entry at once; this bounds how
+    /// long a change made behind the API's back (a restored database) waits.
+    public var extensionCacheSeconds: TimeInterval = 60
 
     public init(realm: String) {
         self.realm = realm

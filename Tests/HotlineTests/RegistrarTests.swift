@@ -111,6 +111,25 @@ import Testing
         try await rig.app.database.shutdown()
     }
 
+    @Test func aPasswordChangedThroughTheAPIIsUsedAtOnceDespiteTheCache() async throws {
+        let rig = try await Self.rig()
+        #expect(try await authenticatedRegister(rig).statusCode == 200)  // 1001's secret is cached now
+        let admin = Principal(user: try #require(try await rig.app.repos.users.findByUsername("admin")), roles: [])
+        let ext = try #require(try await rig.app.repos.extensions.find(number: "1001"))
+        let newSecret = "Fresh-Secret-2026-xyz"
+        _ = try await ExtensionService(repos: rig.app.repos, audit: AuditTrail(repository: rig.app.repos.audit))
+            .update(ext.id, ExtensionInput(password: newSecret), by: Actor(principal: admin, address: "test"))
+        await rig.registrar.extensionChanged("1001")
+
+        let challenge = await rig.registrar.handle(Self.register(cseq: 5), from: Self.peer)
+        let old = await rig.registrar.handle(Self.register(cseq: 6, authorization: try Self.answer(challenge)), from: Self.peer)
+        #expect(old.statusCode == 403, "the old secret no longer works")
+        let again = await rig.registrar.handle(Self.register(cseq: 7), from: Self.peer)
+        let new = await rig.registrar.handle(Self.register(cseq: 8, authorization: try Self.answer(again, password: newSecret)), from: Self.peer)
+        #expect(new.statusCode == 200)
+        try await rig.app.database.shutdown()
+    }
+
     @Test func phonesThatKnowOnlyMD5AreOfferedOnlyMD5() async throws {
         let rig = try await Self.rig()
         let baresip = await rig.registrar.handle(Self.register(userAgent: "baresip v1.0.0 (x86_64/linux)"), from: Self.peer)

@@ -91,11 +91,13 @@ public struct ExtensionService: Sendable {
         return ext
     }
 
-    public func delete(_ id: Int64, by actor: Actor) async throws {
+    @discardableResult
+    public func delete(_ id: Int64, by actor: Actor) async throws -> PhoneExtension {
         let ext = try await get(id)
         try await repos.registrations.removeAll(number: ext.number)
         try await repos.extensions.delete(id)
         try await audit.record("extension.delete", target: "extension:\(ext.number)", actor: actor)
+        return ext
     }
 
     // MARK: rules

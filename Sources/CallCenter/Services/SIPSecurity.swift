@@ -21,6 +21,9 @@ public protocol SIPSecurityMonitor: Sendable {
     func blockedAddresses() async -> [BlockedAddress]
     /// Lifts a block; `false` when the address was not blocked.
     func unblock(_ address: String) async -> Bool
+    /// An extension was created, changed or deleted: what the registrar
+    /// cached of it (secret, contact limit, call settings) is dropped.
+    func extensionChanged(_ number: String) async
 }
 
 /// For a server or test without a SIP stack.
@@ -28,4 +31,5 @@ public struct NoSIPSecurity: SIPSecurityMonitor {
     public init() {}
     public func blockedAddresses() async -> [BlockedAddress] { [] }
     public func unblock(_ address: String) async -> Bool { false }
+    public func extensionChanged(_ number: String) async {}
 }

@@ -23,6 +23,7 @@ enum ExtensionController {
         ) { request, context, caller in
             let body = try await JSONCoding.decode(ExtensionInputBody.self, from: request, context: context)
             let (ext, generated) = try await s.extensions.create(body.input, by: caller.actor)
+            await security.extensionChanged(ext.number)  // it may have been cached as unknown
             return try .json(ExtensionBody(ext: ext, contacts: [], generatedPassword: generated), status: .created)
         }
         table.add(
@@ -39,13 +40,15 @@ enum ExtensionController {
                 let id = try context.id()
                 let body = try await JSONCoding.decode(ExtensionInputBody.self, from: request, context: context)
                 let ext = try await s.extensions.update(id, body.input, by: caller.actor)
+                await security.extensionChanged(ext.number)
                 return try .json(ExtensionBody(ext: ext, contacts: try await s.repos.registrations.contacts(of: ext.number, now: Date())))
             }
         }
         table.add(
             Endpoint(method: .delete, path: "/api/v1/extensions/{id}", access: .permission(p.permission(.delete)), summary: "Delete an extension and its registrations", tag: "pbx", status: 204)
         ) { _, context, caller in
-            try await s.extensions.delete(try context.id(), by: caller.actor)
+            let ext = try await s.extensions.delete(try context.id(), by: caller.actor)
+            await security.extensionChanged(ext.number)
             return .noContent
         }
 
