@@ -56,6 +56,7 @@ import pathlib
 import re
 import shutil
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -331,10 +332,24 @@ def ladder(target, csv, rates, seconds, hold_ms, folder):
     return best, best_step
 
 
-def quiesce(target):
-    """After a failed step the server may still retransmit to the UAS port for up to 32 s (timers B/H/J)."""
-    if target.pid:
-        time.sleep(35)
+def quiesce(target, quiet_s=5, limit_s=180):
+    """After a failed step the server may still send to its UAS port for a while: retransmissions
+    (timers B/E/H, 32 s), then the BYEs of calls whose 2xx was never ACKed (64*T1) and their
+    retransmissions. Listen on that port (the UAS has exited) until it has been quiet for `quiet_s`."""
+    if not target.pid:
+        return
+    started = time.monotonic()
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as listener:
+        listener.bind(("127.0.0.1", target.uas))
+        listener.settimeout(quiet_s)
+        stray = 0
+        while time.monotonic() - started < limit_s:
+            try:
+                listener.recv(65536)
+                stray += 1
+            except socket.timeout:
+                break
+    print(f"  (quiesced: {stray} late messages to the UAS port in {time.monotonic() - started:.0f} s)", flush=True)
 
 
 # ---------------------------------------------------------------- (c) media
@@ -463,8 +478,10 @@ def media_steps(target, csv, steps, ramp, window, folder):
 
 # ---------------------------------------------------------------- the run
 
-def start_hotline(binary, folder):
-    data = os.path.join(folder, "data")
+def start_hotline(binary, folder, run):
+    """A fresh server (its own data folder) for each Hotline target: the overloaded last step of one ladder
+    leaves retransmissions, queued work and a grown heap that would bias the next measurement."""
+    data = os.path.join(folder, f"data-{run}")
     os.environ["HOTLINE_BIN"] = binary
     server = Server(data=data, sip=f"127.0.0.1:{HOTLINE_SIP}",
                     args=["--http", f"127.0.0.1:{HOTLINE_HTTP}", "--admin-password", ADMIN, "--rtp-ports", f"{RTP_LO}-{RTP_HI}",
@@ -575,15 +592,23 @@ def main():
     stream = {name: os.path.join(folder, name) for name in os.listdir(folder) if name.endswith(".xml")}
 
     hotline = None
-    if any(t.startswith("hotline") for t in targets):
-        hotline = start_hotline(args.binary, folder)
+    starts = 0
+
+    def fresh_hotline():
+        nonlocal hotline, starts
+        if hotline:
+            hotline.stop()
+            CHILDREN.remove(hotline.proc)
+        starts += 1
+        hotline = start_hotline(args.binary, folder, starts)
+        return hotline
     results = {"a": {}, "c": {}, "loadavg": open("/proc/loadavg").read().split()[:3]}
     try:
         if "a" in parts:
             for run in range(args.runs):
                 print(f"(a) call rate, run {run + 1}/{args.runs}", flush=True)
                 for name in targets:
-                    t, kam = rate_target(name, hotline, stream, callees_csv, folder)
+                    t, kam = rate_target(name, fresh_hotline() if name.startswith("hotline") else None, stream, callees_csv, folder)
                     try:
                         best, step = ladder(t, calls_csv, rates, args.duration, args.hold_ms, folder)
                     finally:
@@ -598,7 +623,8 @@ def main():
             install_counters()
             media_targets = [Target("ceiling-rtp", "sipp → sipp directly (harness ceiling)", f"127.0.0.1:{UAS}",
                                     stream["call_uac_noauth_stream_long.xml"], media=True)]
-            if hotline:
+            if any(t.startswith("hotline") for t in targets):
+                fresh_hotline()
                 register_callees(callees_csv, folder)
                 media_targets.append(Target("hotline-rtp", "Hotline B2BUA", f"127.0.0.1:{HOTLINE_SIP}",
                                             stream["call_uac_auth_nomedia_stream_long.xml"], pid=hotline.proc.pid, media=True))
