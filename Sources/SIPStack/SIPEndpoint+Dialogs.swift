@@ -16,7 +16,7 @@ extension SIPEndpoint {
     /// matches an INVITE transaction (same branch and sent-by), 481 when not.
     func receiveCancel(_ request: SIPMessage, key: String, from peer: SIPPeer) {
         let (tx, actions) = ServerNonInviteTransaction.start(request: request, reliable: peer.transport.isReliable, timers: configuration.timers)
-        serverTransactions[key] = ServerEntry(kind: .nonInvite(tx), peer: peer, request: request)
+        serverTransactions[key] = ServerEntry(kind: .nonInvite(tx), peer: peer, target: responseTarget(for: request, peer: peer))
         perform(actions.filter { if case .deliver = $0 { false } else { true } }, serverKey: key)
         let inviteKey = Self.serverKey(request, method: .invite)
         guard let invite = serverTransactions[inviteKey], case .invite(let inviteTx) = invite.kind else {
@@ -27,8 +27,8 @@ extension SIPEndpoint {
         guard inviteTx.state == .proceeding else { return }
         if invite.taken {
             handler.inviteCancelled(SIPServerTransaction(key: inviteKey))
-        } else {
-            respond(invite.request.makeResponse(status: 487, reason: "Request Terminated", toTag: Self.newTag()), serverKey: inviteKey)
+        } else if let request = invite.invite {
+            respond(request.makeResponse(status: 487, reason: "Request Terminated", toTag: Self.newTag()), serverKey: inviteKey)
         }
     }
 

@@ -128,11 +128,11 @@ public final class SIPEndpoint: @unchecked Sendable {
         if method == .invite {
             let (tx, actions) = ServerInviteTransaction.start(
                 request: request, trying: request.makeResponse(status: 100), reliable: reliable, timers: configuration.timers)
-            serverTransactions[key] = ServerEntry(kind: .invite(tx), peer: peer, request: request)
+            serverTransactions[key] = ServerEntry(kind: .invite(tx), peer: peer, target: responseTarget(for: request, peer: peer), invite: request)
             perform(actions, serverKey: key)
         } else {
             let (tx, actions) = ServerNonInviteTransaction.start(request: request, reliable: reliable, timers: configuration.timers)
-            serverTransactions[key] = ServerEntry(kind: .nonInvite(tx), peer: peer, request: request)
+            serverTransactions[key] = ServerEntry(kind: .nonInvite(tx), peer: peer, target: responseTarget(for: request, peer: peer))
             perform(actions, serverKey: key)
         }
     }
@@ -158,7 +158,7 @@ public final class SIPEndpoint: @unchecked Sendable {
         for action in actions {
             switch action {
             case .send(let message):
-                transmit(message, to: responseTarget(for: entry.request, peer: entry.peer))
+                transmit(message, to: entry.target)
             case .deliver(let request):
                 let handler = self.handler
                 let peer = entry.peer
@@ -197,7 +197,7 @@ public final class SIPEndpoint: @unchecked Sendable {
     public func respond(_ response: SIPMessage, on transaction: SIPServerTransaction) {
         eventLoop.assertInEventLoop()
         if let entry = serverTransactions[transaction.key], (200..<300).contains(response.statusCode ?? 0) {
-            retransmitUntilAcknowledged(response, to: responseTarget(for: entry.request, peer: entry.peer))
+            retransmitUntilAcknowledged(response, to: entry.target)
         }
         respond(response, serverKey: transaction.key)
     }
@@ -212,6 +212,7 @@ public final class SIPEndpoint: @unchecked Sendable {
     func respond(_ response: SIPMessage, serverKey key: String) {
         guard var entry = serverTransactions[key] else { return }
         let actions = entry.kind.handle(.respond(response))
+        if (response.statusCode ?? 0) >= 200 { entry.invite = nil }  // answered: no CANCEL can need it now
         serverTransactions[key] = entry
         perform(actions, serverKey: key)
     }
@@ -314,7 +315,12 @@ public final class SIPEndpoint: @unchecked Sendable {
         }
         var kind: Kind
         let peer: SIPPeer
-        let request: SIPMessage
+        /// Where responses go (RFC 3261 §18.2.2, RFC 3581), worked out once.
+        let target: SIPPeer
+        /// The INVITE itself, for a 487 when a CANCEL matches. A non-INVITE
+        /// request is not kept: it pins the whole receive buffer, and its
+        /// transaction lives 64·T1 after the answer to absorb retransmissions.
+        var invite: SIPMessage? = nil
         var timers: [TransactionTimer: SIPTimer] = [:]
         /// The handler answers this INVITE itself (`takeInvite`).
         var taken = false
