@@ -12,7 +12,13 @@ final class SIPDatagramHandler: ChannelInboundHandler, @unchecked Sendable {
         let envelope = unwrapInboundIn(data)
         // Keep-alive pings (CRLF) carry no message.
         guard envelope.data.readableBytes > 4 else { return }
+        endpoint.inUDPReadBatch = true
         endpoint.receive(datagram: envelope.data, from: SIPPeer(transport: .udp, address: envelope.remoteAddress))
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        endpoint.udpReadBatchEnded()
+        context.fireChannelReadComplete()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

@@ -28,6 +28,11 @@ public final class SIPEndpoint: @unchecked Sendable {
     /// When the pending NIO wake-up for `timers` fires.
     var armedWakeUp: NIODeadline?
     private var branchCounter: UInt64 = 0
+    /// While the UDP socket's read batch is handed in, datagrams are written
+    /// without a flush; the flush at the batch's end sends them together
+    /// (one `sendmmsg` instead of a syscall each).
+    var inUDPReadBatch = false
+    private var udpFlushPending = false
 
     public private(set) var counters = Counters()
 
@@ -78,14 +83,15 @@ public final class SIPEndpoint: @unchecked Sendable {
 
     private func receive(request incoming: SIPMessage, from peer: SIPPeer) {
         var request = incoming
-        // RFC 3261 §18.2.1 / RFC 3581: remember where it really came from.
-        do {
-            try request.stampTopVia(sourceAddress: peer.host, sourcePort: peer.port)
-        } catch {
+        // The Via values are decoded once here, for the stamp, the validator,
+        // the transaction key, the response target and loop detection.
+        guard let vias = try? request.vias(), let top = vias.first else {
             reject(request, SIPReply(status: 400, reason: "Bad Via"), to: peer)
             return
         }
-        switch validator.validate(request: request) {
+        // RFC 3261 §18.2.1 / RFC 3581: remember where it really came from.
+        let via = request.stampTopVia(top, sourceAddress: peer.host, sourcePort: peer.port)
+        switch validator.validate(request: request, decodedVias: vias) {
         case .accept: break
         case .drop: return
         case .reply(let reply):
@@ -93,7 +99,7 @@ public final class SIPEndpoint: @unchecked Sendable {
             return
         }
         guard let method = request.method else { return }
-        let key = Self.serverKey(request, method: method == .ack ? .invite : method)
+        let key = Self.serverKey(request, method: method == .ack ? .invite : method, topVia: via)
 
         if method == .ack {
             // An ACK for a non-2xx answer belongs to the INVITE transaction;
@@ -116,7 +122,7 @@ public final class SIPEndpoint: @unchecked Sendable {
             perform(actions, serverKey: key)
             return
         }
-        if loopDetected(request) {
+        if loopDetected(vias) {
             reject(request, SIPReply(status: 482, reason: "Loop Detected"), to: peer)
             return
         }
@@ -128,11 +134,11 @@ public final class SIPEndpoint: @unchecked Sendable {
         if method == .invite {
             let (tx, actions) = ServerInviteTransaction.start(
                 request: request, trying: request.makeResponse(status: 100), reliable: reliable, timers: configuration.timers)
-            serverTransactions[key] = ServerEntry(kind: .invite(tx), peer: peer, target: responseTarget(for: request, peer: peer), invite: request)
+            serverTransactions[key] = ServerEntry(kind: .invite(tx), peer: peer, target: responseTarget(topVia: via, peer: peer), invite: request)
             perform(actions, serverKey: key)
         } else {
             let (tx, actions) = ServerNonInviteTransaction.start(request: request, reliable: reliable, timers: configuration.timers)
-            serverTransactions[key] = ServerEntry(kind: .nonInvite(tx), peer: peer, target: responseTarget(for: request, peer: peer))
+            serverTransactions[key] = ServerEntry(kind: .nonInvite(tx), peer: peer, target: responseTarget(topVia: via, peer: peer))
             perform(actions, serverKey: key)
         }
     }
@@ -145,8 +151,8 @@ public final class SIPEndpoint: @unchecked Sendable {
 
     /// RFC 3261 §16.3 step 4 in spirit: a request whose Via already carries
     /// our address with one of our branches has come back to us.
-    private func loopDetected(_ request: SIPMessage) -> Bool {
-        guard let vias = try? request.vias(), vias.count > 1 else { return false }
+    private func loopDetected(_ vias: [SIPVia]) -> Bool {
+        guard vias.count > 1 else { return false }
         return vias.dropFirst().contains { $0.sentBy == localAddress && ($0.branch?.hasPrefix(Self.branchPrefix) ?? false) }
     }
 
@@ -229,7 +235,12 @@ public final class SIPEndpoint: @unchecked Sendable {
     /// on the connection for TCP; for UDP to the source address, and to the
     /// Via's port when the client did not ask for rport.
     func responseTarget(for request: SIPMessage, peer: SIPPeer) -> SIPPeer {
-        guard peer.transport == .udp, let via = try? request.topVia(), !via.hasRPort,
+        guard peer.transport == .udp, let via = try? request.topVia() else { return peer }
+        return responseTarget(topVia: via, peer: peer)
+    }
+
+    func responseTarget(topVia via: SIPVia, peer: SIPPeer) -> SIPPeer {
+        guard peer.transport == .udp, !via.hasRPort,
             let port = via.port, port != peer.port,
             let address = try? SocketAddress(ipAddress: peer.host, port: port)
         else { return peer }
@@ -243,7 +254,13 @@ public final class SIPEndpoint: @unchecked Sendable {
         switch peer.transport {
         case .udp:
             guard let channel = udpChannel else { return }
-            channel.writeAndFlush(AddressedEnvelope(remoteAddress: peer.address, data: buffer), promise: nil)
+            let envelope = AddressedEnvelope(remoteAddress: peer.address, data: buffer)
+            if inUDPReadBatch {
+                channel.write(envelope, promise: nil)
+                udpFlushPending = true
+            } else {
+                channel.writeAndFlush(envelope, promise: nil)
+            }
         case .tcp:
             guard let channel = tcpConnections[peer.address] else {
                 logger.debug("no TCP connection to peer", metadata: ["sip.peer": "\(peer)"])
@@ -251,6 +268,15 @@ public final class SIPEndpoint: @unchecked Sendable {
             }
             channel.writeAndFlush(buffer, promise: nil)
         }
+    }
+
+    /// The UDP read batch is over: send what it produced.
+    func udpReadBatchEnded() {
+        eventLoop.assertInEventLoop()
+        inUDPReadBatch = false
+        guard udpFlushPending else { return }
+        udpFlushPending = false
+        udpChannel?.flush()
     }
 
     // MARK: TCP connections
@@ -282,8 +308,8 @@ public final class SIPEndpoint: @unchecked Sendable {
 
     /// RFC 3261 §17.2.3 matching: branch + sent-by + method; RFC 2543
     /// peers without the magic cookie fall back to Call-ID, CSeq and From tag.
-    static func serverKey(_ request: SIPMessage, method: SIPMethod) -> String {
-        if let via = try? request.topVia(), let branch = via.branch, via.hasMagicCookie {
+    static func serverKey(_ request: SIPMessage, method: SIPMethod, topVia: SIPVia? = nil) -> String {
+        if let via = topVia ?? (try? request.topVia()), let branch = via.branch, via.hasMagicCookie {
             return "\(branch)|\(via.sentBy)|\(method.name)"
         }
         let callID = (try? request.callID()) ?? ""
@@ -296,10 +322,10 @@ public final class SIPEndpoint: @unchecked Sendable {
 
     func newBranch() -> String {
         branchCounter &+= 1
-        return Self.branchPrefix + String(UInt64.random(in: 0...UInt64.max), radix: 36) + String(branchCounter, radix: 36)
+        return Self.branchPrefix + String(RandomPool.next(), radix: 36) + String(branchCounter, radix: 36)
     }
 
-    public static func newTag() -> String { String(UInt64.random(in: 0...UInt64.max), radix: 36) }
+    public static func newTag() -> String { String(RandomPool.next(), radix: 36) }
 
     static func timeAmount(_ duration: Duration) -> TimeAmount {
         let (seconds, attoseconds) = duration.components

@@ -11,15 +11,18 @@ public struct SIPPeer: Sendable, Hashable, CustomStringConvertible {
         public var isReliable: Bool { self != .udp }
     }
 
-    public var transport: Transport
-    public var address: SocketAddress
+    public let transport: Transport
+    public let address: SocketAddress
+    /// The address as text, formatted once: the Via stamp, the brute-force
+    /// limiter and the binding all ask for it.
+    public let host: String
 
     public init(transport: Transport, address: SocketAddress) {
         self.transport = transport
         self.address = address
+        self.host = address.ipAddress ?? "?"
     }
 
-    public var host: String { address.ipAddress ?? "?" }
     public var port: Int { address.port ?? 0 }
 
     /// `IP:port` (IPv6 in brackets), as stored for a registered contact.

@@ -28,6 +28,8 @@ public final class SIPService: Service, @unchecked Sendable {
         let udp = try await DatagramBootstrap(group: group)
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
+            // Up to 16 datagrams per wake-up; their answers leave in one flush.
+            .channelOption(.maxMessagesPerRead, value: 16)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(SIPDatagramHandler(endpoint: endpoint)) }
             }

@@ -44,6 +44,43 @@ import Testing
         #expect(try m.topVia().received == nil)
     }
 
+    @Test func stampLeavesAnUnchangedViaLineVerbatim() throws {
+        var m = try parse(sip("OPTIONS sip:a@b SIP/2.0", "v: SIP/2.0/UDP   192.0.2.1:5060 ;branch=z9hG4bK1", "", ""))
+        let via = m.stampTopVia(try m.topVia(), sourceAddress: "192.0.2.1", sourcePort: 5060)
+        #expect(via.received == nil && via.branch == "z9hG4bK1")
+        #expect(m.text.contains("v: SIP/2.0/UDP   192.0.2.1:5060 ;branch=z9hG4bK1\r\n"))
+        let stamped = m.stampTopVia(try m.topVia(), sourceAddress: "198.51.100.7", sourcePort: 5062)
+        #expect(stamped.received == "198.51.100.7")
+        #expect(try m.topVia().received == "198.51.100.7")
+    }
+
+    @Test func responseCopiesCompactAndFoldedHeadersUnderTheirFullNames() throws {
+        let request = try parse(sip(
+            "OPTIONS sip:a@b SIP/2.0", "v: SIP/2.0/UDP h;branch=z9hG4bK1", "f: \"Alice\"", " <sip:a@b>;tag=1",
+            "t: sip:c@d;user=phone", "i: x@y", "CSeq: 7 OPTIONS", "", ""))
+        let response = request.makeResponse(status: 200, toTag: "t9")
+        #expect(response.text.contains("\r\nv: SIP/2.0/UDP h;branch=z9hG4bK1\r\n"))
+        #expect(response.text.contains("\r\nFrom: \"Alice\" <sip:a@b>;tag=1\r\n"))
+        #expect(response.text.contains("\r\nTo: sip:c@d;user=phone;tag=t9\r\n"))
+        #expect(response.text.contains("\r\nCall-ID: x@y\r\nCSeq: 7 OPTIONS\r\n"))
+        // Without angle brackets the parameters after the URI are header parameters.
+        #expect(try response.to().tag == "t9")
+        #expect(try response.to().parameters.first(named: "user")?.value == "phone")
+    }
+
+    @Test func aURIParameterNamedTagIsNotMistakenForTheToTag() throws {
+        let request = try parse(sip(
+            "OPTIONS sip:a@b SIP/2.0", "Via: SIP/2.0/UDP h;branch=z9hG4bK1", "From: <sip:a@b>;tag=1",
+            "To: <sip:c@d;tag=uri>", "Call-ID: x", "CSeq: 1 OPTIONS", "", ""))
+        let to = try request.makeResponse(status: 200, toTag: "t9").to()
+        #expect(to.tag == "t9")
+        #expect(to.uri.sipURI?.parameters.first(named: "tag")?.value == "uri")
+        let tagged = try parse(sip(
+            "OPTIONS sip:a@b SIP/2.0", "Via: SIP/2.0/UDP h;branch=z9hG4bK1", "From: <sip:a@b>;tag=1",
+            "To: <sip:c@d>;TAG=mine", "Call-ID: x", "CSeq: 1 OPTIONS", "", ""))
+        #expect(try tagged.makeResponse(status: 200, toTag: "t9").to().tag == "mine")
+    }
+
     @Test func verdictBecomesAResponseWithItsHeaders() throws {
         let bext = try SIPParser.parse(datagram: try Fixture.bytes("bext01"))
         guard case .reply(let reply) = validator.validate(bext) else { throw Unexpected() }

@@ -15,21 +15,27 @@ public struct NonceIssuer: Sendable {
     }
 
     public let lifetime: TimeInterval
-    /// Raw key bytes: `SymmetricKey` itself is not `Sendable`.
-    private let keyBytes: [UInt8]
-    private var key: SymmetricKey { SymmetricKey(data: keyBytes) }
+    /// An HMAC already keyed (the key's pads hashed): each nonce copies it
+    /// instead of keying from scratch. Never mutated, only copied, so sharing
+    /// it across threads is safe although `HMAC` is not declared `Sendable`.
+    nonisolated(unsafe) private let keyed: HMAC<SHA256>
 
     public init(lifetime: TimeInterval = 300, key: SymmetricKey = SymmetricKey(size: .bits256)) {
         self.lifetime = lifetime
-        self.keyBytes = key.withUnsafeBytes { Array($0) }
+        self.keyed = HMAC<SHA256>(key: key)
+    }
+
+    private func code(for payload: some DataProtocol) -> HMAC<SHA256>.MAC {
+        var hmac = keyed
+        hmac.update(data: payload)
+        return hmac.finalize()
     }
 
     public func issue(now: Date) -> String {
         var payload = [UInt8]()
         withUnsafeBytes(of: UInt64(now.timeIntervalSince1970 * 1000).bigEndian) { payload.append(contentsOf: $0) }
-        // One draw from the system generator (one getrandom call), not one per byte.
-        withUnsafeBytes(of: UInt64.random(in: 0...UInt64.max)) { payload.append(contentsOf: $0) }
-        let mac = HMAC<SHA256>.authenticationCode(for: payload, using: key)
+        withUnsafeBytes(of: RandomPool.next()) { payload.append(contentsOf: $0) }
+        let mac = code(for: payload)
         return Base64URL.encode(payload + Array(mac).prefix(16))
     }
 
@@ -45,7 +51,7 @@ public struct NonceIssuer: Sendable {
     public func authenticate(_ nonce: String, now: Date) -> Signature {
         guard let bytes = Base64URL.decode(nonce), bytes.count == 32 else { return .invalid }
         let payload = bytes[0..<16]
-        let mac = HMAC<SHA256>.authenticationCode(for: payload, using: key)
+        let mac = code(for: payload)
         guard mac.withUnsafeBytes({ $0.prefix(16).elementsEqual(bytes[16..<32]) }) else { return .invalid }
         let millis = payload.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
         let issued = Date(timeIntervalSince1970: Double(millis) / 1000)

@@ -86,9 +86,53 @@ extension SIPHeaders {
         return parts.dropFirst().map { String(decoding: $0, as: UTF8.self) }.joined(separator: ", ")
     }
 
+    /// Appends a line of `source` (value unfolded and trimmed) copied byte
+    /// for byte without a String between, under `name` or else the name as
+    /// written; `tag` is appended as a `;tag=` parameter when given.
+    /// Responses copy Via, From, To, Call-ID and CSeq this way.
+    mutating func appendCopy(of e: Entry, from source: SIPHeaders, as name: SIPHeaderName? = nil, tag: String? = nil) {
+        let lineStart = storage.writerIndex
+        if let name {
+            storage.writeString(name.canonical)
+        } else {
+            source.storage.withUnsafeReadableBytes { raw in
+                _ = storage.writeBytes(UnsafeRawBufferPointer(rebasing: raw[Int(e.lineStart)..<Int(e.nameEnd)]))
+            }
+        }
+        let nameEnd = storage.writerIndex
+        storage.writeStaticString(": ")
+        let valueStart = storage.writerIndex
+        if e.folded {
+            storage.writeBytes(source.valueBytes(of: e))
+        } else {
+            source.storage.withUnsafeReadableBytes { raw in
+                var start = Int(e.valueStart)
+                var end = Int(e.valueEnd)
+                while start < end, raw[start].isWhitespace { start += 1 }
+                while end > start, raw[end - 1].isWhitespace { end -= 1 }
+                _ = storage.writeBytes(UnsafeRawBufferPointer(rebasing: raw[start..<end]))
+            }
+        }
+        if let tag {
+            storage.writeStaticString(";tag=")
+            storage.writeString(tag)
+        }
+        entries.append(Entry(
+            lineStart: Int32(lineStart - storage.readerIndex),
+            nameEnd: Int32(nameEnd - storage.readerIndex),
+            valueStart: Int32(valueStart - storage.readerIndex),
+            valueEnd: Int32(storage.writerIndex - storage.readerIndex),
+            id: e.id,
+            folded: false
+        ))
+    }
+
     private mutating func makeEntry(name: String, value: String) -> Entry {
         // A CR or LF in a value would inject lines; RFC 3261 values never hold one unfolded.
-        let safeValue = value.utf8.contains { $0 == ASCII.cr || $0 == ASCII.lf }
+        let hasLineBreak = value.utf8.withContiguousStorageIfAvailable { bytes in
+            bytes.contains { $0 == ASCII.cr || $0 == ASCII.lf }
+        } ?? value.utf8.contains { $0 == ASCII.cr || $0 == ASCII.lf }
+        let safeValue = hasLineBreak
             ? String(decoding: value.utf8.map { $0 == ASCII.cr || $0 == ASCII.lf ? ASCII.sp : $0 }, as: UTF8.self)
             : value
         let lineStart = storage.writerIndex

@@ -126,6 +126,26 @@ public struct SIPHeaders: Sendable {
         first(name)
     }
 
+    func firstEntry(_ name: SIPHeaderName) -> Entry? {
+        entries.first { matches($0, name) }
+    }
+
+    /// Whether an entry's raw value holds `needle` (lowercase), ignoring ASCII case.
+    func valueContainsASCIICaseInsensitive(_ e: Entry, _ needle: StaticString) -> Bool {
+        let pattern = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
+        return storage.withUnsafeReadableBytes { raw in
+            let start = Int(e.valueStart)
+            let end = Int(e.valueEnd)
+            guard end - start >= pattern.count else { return false }
+            for at in start...(end - pattern.count) {
+                var i = 0
+                while i < pattern.count, raw[at + i].asciiLowercased == pattern[i] { i += 1 }
+                if i == pattern.count { return true }
+            }
+            return false
+        }
+    }
+
     public func first(_ name: SIPHeaderName) -> String? {
         entries.first { matches($0, name) }.map { value(of: $0) }
     }

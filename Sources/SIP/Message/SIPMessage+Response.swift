@@ -15,23 +15,38 @@ extension SIPMessage {
         status: Int, reason: String?, copying source: SIPHeaders, toTag: String?, extraHeaders: [SIPHeaderLine]
     ) -> SIPMessage {
         var headers = SIPHeaders()
+        headers.storage.reserveCapacity(512)
         for e in source.entries where e.id == SIPHeaderName.via.id {
-            headers.add(source.writtenName(of: e), source.value(of: e))
+            headers.appendCopy(of: e, from: source)
         }
-        if let from = source.first(.from) { headers.add(.from, from) }
-        if var to = source.first(.to) {
-            if status > 100, let toTag, let parsed = try? SIPNameAddress(parsing: to), parsed.tag == nil {
-                var tagged = parsed
-                tagged.tag = toTag
-                to = tagged.description
+        if let from = source.firstEntry(.from) { headers.appendCopy(of: from, from: source, as: .from) }
+        if let to = source.firstEntry(.to) {
+            if status > 100, let toTag {
+                // Parameters after the address are header parameters in either
+                // form (name-addr or addr-spec, RFC 3261 §20.39), so a tag can
+                // be appended; a value mentioning "tag" at all is parsed to
+                // tell an existing tag from a URI parameter of that name.
+                if source.valueContainsASCIICaseInsensitive(to, "tag") {
+                    headers.add(.to, tagging(source.value(of: to), with: toTag))
+                } else {
+                    headers.appendCopy(of: to, from: source, as: .to, tag: toTag)
+                }
+            } else {
+                headers.appendCopy(of: to, from: source, as: .to)
             }
-            headers.add(.to, to)
         }
-        if let callID = source.first(.callID) { headers.add(.callID, callID) }
-        if let cseq = source.first(.cseq) { headers.add(.cseq, cseq) }
-        if status == 100, let timestamp = source.first(.timestamp) { headers.add(.timestamp, timestamp) }
+        if let callID = source.firstEntry(.callID) { headers.appendCopy(of: callID, from: source, as: .callID) }
+        if let cseq = source.firstEntry(.cseq) { headers.appendCopy(of: cseq, from: source, as: .cseq) }
+        if status == 100, let timestamp = source.firstEntry(.timestamp) { headers.appendCopy(of: timestamp, from: source, as: .timestamp) }
         for line in extraHeaders { headers.add(line.name, line.value) }
         return SIPMessage(status: status, reason: reason, headers: headers)
+    }
+
+    /// A To value with `tag` added unless it has one.
+    static func tagging(_ to: String, with tag: String) -> String {
+        guard var parsed = try? SIPNameAddress(parsing: to), parsed.tag == nil else { return to }
+        parsed.tag = tag
+        return parsed.description
     }
 
     /// A stateless answer to bytes that failed to parse, when the error calls
@@ -49,11 +64,20 @@ extension SIPMessage {
     /// RFC 3581 §4): `received` when the sent-by host differs from the source
     /// address or `rport` is asked for, and the `rport` value when asked for.
     public mutating func stampTopVia(sourceAddress: String, sourcePort: Int) throws(SIPHeaderError) {
-        var via = try topVia()
+        stampTopVia(try topVia(), sourceAddress: sourceAddress, sourcePort: sourcePort)
+    }
+
+    /// The same with the top Via already decoded; returns it as stamped. The
+    /// line is rewritten only when something was added.
+    @discardableResult
+    public mutating func stampTopVia(_ topVia: SIPVia, sourceAddress: String, sourcePort: Int) -> SIPVia {
+        var via = topVia
         let sentBy = via.host.hasPrefix("[") ? String(via.host.dropFirst().dropLast()) : via.host
-        if sentBy != sourceAddress || via.hasRPort { via.received = sourceAddress }
+        guard sentBy != sourceAddress || via.hasRPort else { return via }
+        via.received = sourceAddress
         if via.hasRPort { via.rport = sourcePort }
         headers.replaceFirstValue(.via, with: via.description)
+        return via
     }
 }
 

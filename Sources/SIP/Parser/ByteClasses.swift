@@ -127,10 +127,22 @@ func asciiCaseInsensitiveEqual(_ a: some Collection<UInt8>, _ b: some Collection
     return true
 }
 
+/// The same over contiguous bytes: an index loop the optimizer keeps tight.
+func asciiCaseInsensitiveEqual(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard a.count == b.count else { return false }
+    for i in 0..<a.count where a[i].asciiLowercased != b[i].asciiLowercased { return false }
+    return true
+}
+
 extension String {
     /// ASCII case-insensitive equality (header names, schemes, tokens).
     func caseInsensitiveEquals(_ other: String) -> Bool {
-        asciiCaseInsensitiveEqual(self.utf8, other.utf8)
+        guard utf8.count == other.utf8.count else { return false }
+        let contiguous = utf8.withContiguousStorageIfAvailable { a in
+            other.utf8.withContiguousStorageIfAvailable { b in asciiCaseInsensitiveEqual(a, b) }
+        }
+        if let contiguous, let equal = contiguous { return equal }
+        return asciiCaseInsensitiveEqual(self.utf8, other.utf8)
     }
 
     var asciiLowercased: String {

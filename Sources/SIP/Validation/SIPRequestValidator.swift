@@ -38,14 +38,20 @@ public struct SIPRequestValidator: Sendable {
     }
 
     public func validate(request: SIPMessage) -> SIPVerdict {
+        validate(request: request, decodedVias: nil)
+    }
+
+    /// The same for a request whose Via values the transport has decoded
+    /// already (they are not decoded twice).
+    public func validate(request: SIPMessage, decodedVias: [SIPVia]?) -> SIPVerdict {
         guard let method = request.method else { return .drop }
-        let verdict = check(request, method)
+        let verdict = check(request, method, decodedVias: decodedVias)
         // An ACK is never answered (RFC 3261 §17.2.1): a bad one is dropped.
         if method == .ack, verdict != .accept { return .drop }
         return verdict
     }
 
-    private func check(_ request: SIPMessage, _ method: SIPMethod) -> SIPVerdict {
+    private func check(_ request: SIPMessage, _ method: SIPMethod, decodedVias: [SIPVia]?) -> SIPVerdict {
         // §8.1.1: the headers every request carries.
         var required: [SIPHeaderName] = [.to, .from, .callID, .cseq, .via]
         if requireMaxForwards { required.append(.maxForwards) }
@@ -60,16 +66,17 @@ public struct SIPRequestValidator: Sendable {
         }
         let cseq: SIPCSeq
         let to: SIPNameAddress
+        let contacts: SIPContactList?
         do {
             to = try request.to()
             _ = try request.from()
             _ = try request.callID()
             cseq = try request.cseq()
-            _ = try request.vias()
+            if decodedVias == nil { _ = try request.vias() }
             _ = try request.maxForwards()
             _ = try request.contentLength()
             _ = try request.contentType()
-            _ = try request.contacts()
+            contacts = try request.contacts()
             _ = try request.routes()
             _ = try request.recordRoutes()
         } catch {
@@ -88,7 +95,7 @@ public struct SIPRequestValidator: Sendable {
         // Headers in a Request-URI are not allowed (RFC 3261 §19.1.5 table; RFC 4475 §3.1.2.11).
         if let sip = uri.sipURI, !sip.headers.isEmpty { return .reply(400, "Headers Not Allowed In Request-URI") }
 
-        if method == .register, let verdict = checkRegister(request, to: to) { return verdict }
+        if method == .register, let verdict = checkRegister(request, to: to, contacts: contacts) { return verdict }
 
         if method != .ack, method != .cancel, let verdict = checkExtensions(request) { return verdict }
         if let verdict = checkBody(request, method) { return verdict }
@@ -97,10 +104,10 @@ public struct SIPRequestValidator: Sendable {
     }
 
     /// RFC 3261 §10.3 steps 3 and 6.
-    private func checkRegister(_ request: SIPMessage, to: SIPNameAddress) -> SIPVerdict? {
+    private func checkRegister(_ request: SIPMessage, to: SIPNameAddress, contacts: SIPContactList?) -> SIPVerdict? {
         // The AOR is a SIP or SIPS URI (RFC 4475 §3.3.4).
         guard to.uri.sipURI != nil else { return .reply(400, "Address-of-Record Not A SIP URI") }
-        if case .wildcard = (try? request.contacts()) ?? nil {
+        if case .wildcard = contacts {
             let expires = try? request.expires()
             guard request.headers.lineCount(.contact) == 1, expires == 0 else {
                 return .reply(400, "Wildcard Contact Requires Expires 0")
