@@ -27,7 +27,7 @@ public struct SIPPeer: Sendable, Hashable, CustomStringConvertible {
 
     /// `IP:port` (IPv6 in brackets), as stored for a registered contact.
     public var hostPort: String {
-        host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+        host.utf8.contains(UInt8(ascii: ":")) ? "[" + host + "]:" + String(port) : host + ":" + String(port)
     }
 
     public var description: String { "\(transport.rawValue.lowercased()):\(hostPort)" }

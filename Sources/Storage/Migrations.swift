@@ -354,6 +354,11 @@ public enum Migrator {
                 "CREATE INDEX calls_open ON calls(id) WHERE ended_at IS NULL",
             ]
         },
+        Migration(version: 10, name: "import result reason codes") { _ in
+            // The reason as a catalogue key and its values (JSON), so a data package
+            // reads in the viewer's language; NULL for rows stored before.
+            ["ALTER TABLE data_package_rows ADD COLUMN reason_code TEXT"]
+        },
     ]
 
     /// Applies every pending migration; returns the versions applied now.

@@ -335,10 +335,10 @@ struct SQLDataPackageRepository: DataPackageRepository {
             try await gate.run(on: db) {
                 for start in stride(from: 0, to: rows.count, by: 1000) {
                     let values = rows[start..<min(start + 1000, rows.count)].map { r -> SQLQueryString in
-                        "(\(bind: packageId), \(bind: r.row), \(bind: r.result.rawValue), \(bind: r.reason), \(bind: r.customerId), \(bind: Self.encode(r.values)))"
+                        "(\(bind: packageId), \(bind: r.row), \(bind: r.result.rawValue), \(bind: r.reason), \(bind: Self.encode(r.reasonCode)), \(bind: r.customerId), \(bind: Self.encode(r.values)))"
                     }.joined(separator: ", ")
                     try await db.raw(
-                        "INSERT INTO data_package_rows (package_id, row_number, result, reason, customer_id, row_values) VALUES " + values
+                        "INSERT INTO data_package_rows (package_id, row_number, result, reason, reason_code, customer_id, row_values) VALUES " + values
                     ).run()
                 }
             }
@@ -348,10 +348,10 @@ struct SQLDataPackageRepository: DataPackageRepository {
         let chunks = stride(from: 0, to: rows.count, by: 1000).map { start -> (count: Int, binds: [SQLiteData]) in
             let chunk = rows[start..<min(start + 1000, rows.count)]
             var binds: [SQLiteData] = []
-            binds.reserveCapacity(chunk.count * 6)
+            binds.reserveCapacity(chunk.count * 7)
             for r in chunk {
                 binds += [
-                    .integer(Int(packageId)), .integer(r.row), .text(r.result.rawValue), .text(r.reason),
+                    .integer(Int(packageId)), .integer(r.row), .text(r.result.rawValue), .text(r.reason), Self.encode(r.reasonCode).map { .text($0) } ?? .null,
                     r.customerId.map { .integer(Int($0)) } ?? .null, .text(r.values.isEmpty ? "{}" : Self.encode(r.values)),
                 ]
             }
@@ -360,8 +360,8 @@ struct SQLDataPackageRepository: DataPackageRepository {
         try await gate.run(on: db) {
             for chunk in chunks {
                 _ = try await bulk.query(
-                    "INSERT INTO data_package_rows (package_id, row_number, result, reason, customer_id, row_values) VALUES "
-                        + SQLCustomerRepository.placeholders(rows: chunk.count, columns: 6), chunk.binds)
+                    "INSERT INTO data_package_rows (package_id, row_number, result, reason, reason_code, customer_id, row_values) VALUES "
+                        + SQLCustomerRepository.placeholders(rows: chunk.count, columns: 7), chunk.binds)
             }
         }
     }
@@ -370,14 +370,15 @@ struct SQLDataPackageRepository: DataPackageRepository {
         var parts: [SQLQueryString] = ["r.package_id = \(bind: packageId)"]
         if let result { parts.append("r.result = \(bind: result.rawValue)") }
         let (rows, total) = try await page(
-            reads.any, select: "SELECT r.row_number, r.result, r.reason, r.customer_id, r.row_values", from: "FROM data_package_rows r",
+            reads.any, select: "SELECT r.row_number, r.result, r.reason, r.reason_code, r.customer_id, r.row_values", from: "FROM data_package_rows r",
             where: parts.joined(separator: " AND "), order: "r.row_number ASC", query
         )
         return Page(
             items: try rows.map { row in
                 PackageRow(
                     row: try row.int("row_number"), result: PackageRow.Result(rawValue: try row.string("result")) ?? .invalid,
-                    reason: try row.string("reason"), customerId: try row.optionalInt64("customer_id"),
+                    reason: try row.string("reason"), reasonCode: Self.decodeCode(try row.optionalString("reason_code")),
+                    customerId: try row.optionalInt64("customer_id"),
                     values: FieldsJSON.decodeStrings(try row.string("row_values"))
                 )
             },
@@ -386,6 +387,19 @@ struct SQLDataPackageRepository: DataPackageRepository {
     }
 
     static func encode(_ values: [String: String]) -> String { FieldsJSON.encode(values) }
+
+    /// A reason code as one flat JSON object: its values, and the key under
+    /// `$key` (no value name starts with `$`).
+    static func encode(_ code: MessageCode?) -> String? {
+        code.map { FieldsJSON.encode($0.args.merging(["$key": $0.key]) { _, key in key }) }
+    }
+
+    static func decodeCode(_ text: String?) -> MessageCode? {
+        guard let text else { return nil }
+        var args = FieldsJSON.decodeStrings(text)
+        guard let key = args.removeValue(forKey: "$key") else { return nil }
+        return MessageCode(key, args)
+    }
 
     static func package(_ row: any SQLRow) throws -> DataPackage {
         DataPackage(

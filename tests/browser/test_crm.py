@@ -308,7 +308,9 @@ def test_crm_pages(server):  # noqa: C901 — one scenario, step by step
         assert column(page, "package-rows-table", "row") == ["2", "3", "4"], column(page, "package-rows-table", "row")
         dup = lines.filter(has=page.locator('td[data-col="row"]', has_text=re.compile(r"^\s*4\s*$")))
         expect(dup.get_by_test_id("row-result")).to_have_text("重复")
-        expect(dup.locator('td[data-col="reason"]')).not_to_have_text("—")
+        # The reason reads in the interface language (the English text is its tooltip).
+        expect(dup.get_by_test_id("row-reason")).to_have_text("号码 13800138000 已属于现有客户")
+        expect(dup.get_by_test_id("row-reason")).to_have_attribute("title", "13800138000 belongs to an existing customer")
         expect(dup.locator('td[data-col="values"]')).to_contain_text("张三")
         shot(page, "package")
         d.get_by_test_id("search-result").select_option("duplicate")

@@ -139,6 +139,13 @@ def test_an_xlsx_import_reports_every_row_and_keeps_the_good_ones(app):
     assert by_row[6]["result"] == "invalid" and "name" in by_row[6]["reason"]
     assert by_row[7]["result"] == "invalid" and "生日" in by_row[7]["reason"]
     assert by_row[8]["result"] == "invalid"
+    # Each reason also comes as a catalogue code with its values, for the UI's language.
+    assert (by_row[4]["reasonCode"], by_row[4]["reasonArgs"]) == ("blacklisted", {"number": "4008001234"}), by_row[4]
+    assert (by_row[5]["reasonCode"], by_row[5]["reasonArgs"]) == ("earlierInFile", {"number": "13800138000"}), by_row[5]
+    assert (by_row[6]["reasonCode"], by_row[6]["reasonArgs"]) == ("empty", {"field": "name"}), by_row[6]
+    assert (by_row[7]["reasonCode"], by_row[7]["reasonArgs"]) == ("notDate", {"field": "生日"}), by_row[7]
+    assert (by_row[8]["reasonCode"], by_row[8]["reasonArgs"]) == ("notPhoneNumber", {"value": "not a phone"}), by_row[8]
+    assert by_row[2]["reasonCode"] is None and by_row[2]["reasonArgs"] is None
     zhang = app.call("GET", f"/api/v1/customers/{by_row[2]['customerId']}")
     # Excel's serial day 45000 is 2023-03-15; a formula cell imports its cached value.
     assert zhang["fields"] == {"company": "华为", "birthday": "2023-03-15", "budget": 2000}

@@ -153,14 +153,17 @@ public struct PackageRow: Sendable, Equatable {
 
     public var row: Int
     public var result: Result
+    /// Why, in English (API clients, logs); `reasonCode` says it for the catalogues.
     public var reason: String
+    public var reasonCode: MessageCode?
     public var customerId: Int64?
     public var values: [String: String]
 
-    public init(row: Int, result: Result, reason: String, customerId: Int64?, values: [String: String]) {
+    public init(row: Int, result: Result, reason: String, reasonCode: MessageCode? = nil, customerId: Int64?, values: [String: String]) {
         self.row = row
         self.result = result
         self.reason = reason
+        self.reasonCode = reasonCode
         self.customerId = customerId
         self.values = values
     }

@@ -16,12 +16,12 @@ public enum CustomerFieldRules {
         var result = previous
         for (key, value) in changed {
             guard let field = byKey[key] else {
-                throw DomainError.invalid("fields.\(key)", "there is no customer field “\(key)”")
+                throw DomainError.invalid("fields.\(key)", "there is no customer field “\(key)”", code: MessageCode("unknownField", ["field": key]))
             }
             result[key] = try checked(value, for: field)
         }
         for field in config where field.required && result[field.key] == nil {
-            throw DomainError(.missing, "\(field.label) is required", field: "fields.\(field.key)")
+            throw DomainError(.missing, "\(field.label) is required", field: "fields.\(field.key)", code: MessageCode("required", ["field": field.label]))
         }
         return result
     }
@@ -36,42 +36,44 @@ public enum CustomerFieldRules {
             return nil
         case (.text, .text(let raw)):
             let text = raw.trimmedWhitespace()
-            guard text.utf8.count <= maxTextLength || text.count <= maxTextLength else { throw DomainError.invalid(name, "\(field.label) is longer than \(maxTextLength) characters") }
+            guard text.utf8.count <= maxTextLength || text.count <= maxTextLength else { throw DomainError.invalid(name, "\(field.label) is longer than \(maxTextLength) characters", code: MessageCode("tooLong", ["field": field.label, "max": String(maxTextLength)])) }
             return .text(text)
         case (.phone, .text(let raw)):
             let text = raw.trimmedWhitespace()
-            guard PhoneNumber.isPlausible(text) else { throw DomainError.invalid(name, "\(field.label) is not a phone number") }
+            guard PhoneNumber.isPlausible(text) else { throw DomainError.invalid(name, "\(field.label) is not a phone number", code: MessageCode("notPhone", ["field": field.label])) }
             return .text(text)
         case (.number, .number(let number)):
-            guard number.isFinite else { throw DomainError.invalid(name, "\(field.label) must be a number") }
+            guard number.isFinite else { throw DomainError.invalid(name, "\(field.label) must be a number", code: MessageCode("notNumber", ["field": field.label])) }
             return .number(number)
         case (.number, .text(let raw)):
             guard let number = Double(raw.trimmedWhitespace()), number.isFinite else {
-                throw DomainError.invalid(name, "\(field.label) must be a number")
+                throw DomainError.invalid(name, "\(field.label) must be a number", code: MessageCode("notNumber", ["field": field.label]))
             }
             return .number(number)
         case (.date, .text(let raw)):
             guard let date = CalendarDate(raw.trimmedWhitespace()) else {
-                throw DomainError.invalid(name, "\(field.label) must be a date like 2026-03-15")
+                throw DomainError.invalid(name, "\(field.label) must be a date like 2026-03-15", code: MessageCode("notDate", ["field": field.label]))
             }
             return .text(date.description)
         case (.single, .text(let raw)):
             let text = raw.trimmedWhitespace()
             guard field.options.contains(text) else {
-                throw DomainError.invalid(name, "\(field.label) must be one of: \(field.options.joined(separator: ", "))")
+                throw DomainError.invalid(
+                    name, "\(field.label) must be one of: \(field.options.joined(separator: ", "))",
+                    code: MessageCode("notOneOf", ["field": field.label, "options": field.options.joined(separator: ", ")]))
             }
             return .text(text)
         case (.multi, .list(let items)):
             let chosen = items.map { $0.trimmedWhitespace() }
             if let wrong = chosen.first(where: { !field.options.contains($0) }) {
-                throw DomainError.invalid(name, "“\(wrong)” is not an option of \(field.label)")
+                throw DomainError.invalid(name, "“\(wrong)” is not an option of \(field.label)", code: MessageCode("notAnOption", ["field": field.label, "value": wrong]))
             }
             // Stored in the configured order, once each.
             return .list(field.options.filter(chosen.contains))
         case (.multi, .text(let raw)):
             return try checked(.list(splitList(raw)), for: field)
         default:
-            throw DomainError.invalid(name, "\(field.label) has the wrong type of value")
+            throw DomainError.invalid(name, "\(field.label) has the wrong type of value", code: MessageCode("wrongType", ["field": field.label]))
         }
     }
 

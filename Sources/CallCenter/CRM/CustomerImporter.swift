@@ -183,28 +183,32 @@ public struct CustomerImporter: Sendable {
         let existing = dedupe ? try await repos.crm.customers.existingNumbers(Array(Set(rows.flatMap { phones(in: $0, targets) }))) : []
         for row in rows where !row.values.allSatisfy({ $0.trimmedWhitespace().isEmpty }) {
             // A row's cells are kept for the rows that did not import; an imported row links to its customer.
-            func outcome(_ result: PackageRow.Result, _ reason: String) {
+            func outcome(_ result: PackageRow.Result, _ reason: String, _ code: MessageCode? = nil) {
                 var values: [String: String] = [:]
                 if result != .imported {
                     for (index, title) in header.enumerated() where index < row.values.count && !row.values[index].isEmpty {
                         values[title.isEmpty ? "#\(index + 1)" : title] = String(row.values[index].prefix(500))
                     }
                 }
-                batch.outcomes.append(PackageRow(row: row.number, result: result, reason: reason, customerId: nil, values: values))
+                batch.outcomes.append(PackageRow(row: row.number, result: result, reason: reason, reasonCode: code, customerId: nil, values: values))
             }
             let record: CustomerRecord
             do {
                 record = try self.record(row, targets: targets, config: config, owner: actor.principal.userId, packageId: packageId)
             } catch let error as DomainError {
-                outcome(.invalid, error.message)
+                outcome(.invalid, error.message, error.code)
                 continue
             }
             if let number = record.numbers.first(where: { number in blacklist.contains { $0.matches(normalized: number) } }) {
-                outcome(.blacklisted, "\(number) is blacklisted")
+                outcome(.blacklisted, "\(number) is blacklisted", MessageCode("blacklisted", ["number": number]))
                 continue
             }
             if dedupe, let number = record.numbers.first(where: { existing.contains($0) || seen.contains($0) }) {
-                outcome(.duplicate, existing.contains(number) ? "\(number) belongs to an existing customer" : "\(number) appears earlier in the file")
+                if existing.contains(number) {
+                    outcome(.duplicate, "\(number) belongs to an existing customer", MessageCode("existingCustomer", ["number": number]))
+                } else {
+                    outcome(.duplicate, "\(number) appears earlier in the file", MessageCode("earlierInFile", ["number": number]))
+                }
                 continue
             }
             seen.formUnion(record.numbers)
@@ -246,7 +250,7 @@ public struct CustomerImporter: Sendable {
             case .ignored: break
             }
         }
-        if phone.trimmedWhitespace().isEmpty { throw DomainError(.missing, "电话 (phone) is empty", field: "phone") }
+        if phone.trimmedWhitespace().isEmpty { throw DomainError(.missing, "电话 (phone) is empty", field: "phone", code: MessageCode("phoneEmpty")) }
         let checked = try CustomerFieldRules.apply([:], to: fields, config: config)
         return try CustomerService.record(name: name, phone: phone, phones: phones, owner: owner, fields: checked, config: config, packageId: packageId)
     }

@@ -192,11 +192,15 @@ public struct CustomerService: Sendable {
     ) throws -> CustomerRecord {
         let name = try Validate.name(rawName, max: 200)
         let phone = rawPhone.trimmedWhitespace()
-        guard PhoneNumber.isPlausible(phone) else { throw DomainError.invalid("phone", "“\(phone)” is not a phone number") }
+        guard PhoneNumber.isPlausible(phone) else {
+            throw DomainError.invalid("phone", "“\(phone)” is not a phone number", code: MessageCode("notPhoneNumber", ["value": phone]))
+        }
         let phones = rawPhones.map { $0.trimmedWhitespace() }.filter { !$0.isEmpty }
-        guard phones.count <= maxExtraPhones else { throw DomainError.invalid("phones", "at most \(maxExtraPhones) more numbers") }
+        guard phones.count <= maxExtraPhones else {
+            throw DomainError.invalid("phones", "at most \(maxExtraPhones) more numbers", code: MessageCode("tooManyPhones", ["max": String(maxExtraPhones)]))
+        }
         if let bad = phones.first(where: { !PhoneNumber.isPlausible($0) }) {
-            throw DomainError.invalid("phones", "“\(bad)” is not a phone number")
+            throw DomainError.invalid("phones", "“\(bad)” is not a phone number", code: MessageCode("notPhoneNumber", ["value": bad]))
         }
         var seen = Set<String>()
         let numbers = ([phone] + phones).map(PhoneNumber.normalize).filter { seen.insert($0).inserted }

@@ -23,17 +23,21 @@ public struct DomainError: Error, Equatable, Sendable, CustomStringConvertible {
     public var kind: Kind
     public var message: String
     public var field: String?
+    /// The message as a catalogue key, where the web application shows it
+    /// translated (import results); nil elsewhere.
+    public var code: MessageCode?
 
-    public init(_ kind: Kind, _ message: String, field: String? = nil) {
+    public init(_ kind: Kind, _ message: String, field: String? = nil, code: MessageCode? = nil) {
         self.kind = kind
         self.message = message
         self.field = field
+        self.code = code
     }
 
     public var description: String { "\(kind): \(message)" + (field.map { " (\($0))" } ?? "") }
 
-    public static func invalid(_ field: String, _ message: String) -> DomainError {
-        DomainError(.invalid, message, field: field)
+    public static func invalid(_ field: String, _ message: String, code: MessageCode? = nil) -> DomainError {
+        DomainError(.invalid, message, field: field, code: code)
     }
 
     public static func notFound(_ what: String) -> DomainError {

@@ -4,12 +4,16 @@ import Foundation
 public enum Validate {
     public static func name(_ value: String, field: String = "name", max: Int = 100) throws -> String {
         let trimmed = value.trimmedWhitespace()
-        guard !trimmed.isEmpty else { throw DomainError(.missing, "\(field) must not be empty", field: field) }
+        guard !trimmed.isEmpty else {
+            throw DomainError(.missing, "\(field) must not be empty", field: field, code: MessageCode("empty", ["field": field]))
+        }
         // Counting bytes first: characters never outnumber them, and counting graphemes is slow.
-        guard trimmed.utf8.count <= max || trimmed.count <= max else { throw DomainError.invalid(field, "\(field) is longer than \(max) characters") }
+        guard trimmed.utf8.count <= max || trimmed.count <= max else {
+            throw DomainError.invalid(field, "\(field) is longer than \(max) characters", code: MessageCode("tooLong", ["field": field, "max": String(max)]))
+        }
         // The control characters (Cc) are exactly U+0000–001F and U+007F–009F.
         guard !trimmed.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) else {
-            throw DomainError.invalid(field, "\(field) contains control characters")
+            throw DomainError.invalid(field, "\(field) contains control characters", code: MessageCode("controlCharacters", ["field": field]))
         }
         return trimmed
     }

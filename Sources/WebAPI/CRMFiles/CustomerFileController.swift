@@ -312,18 +312,22 @@ struct DataPackageBody: NullKeepingEncodable {
 }
 
 struct PackageRowBody: NullKeepingEncodable {
-    let row: Int, result: String, reason: String, customerId: Int64?, values: [String: String]
+    let row: Int, result: String, reason: String, reasonCode: String?, reasonArgs: [String: String]?, customerId: Int64?
+    let values: [String: String]
 
     init(_ r: PackageRow) {
         row = r.row
         result = r.result.rawValue
         reason = r.reason
+        reasonCode = r.reasonCode?.key
+        reasonArgs = r.reasonCode?.args
         customerId = r.customerId
         values = r.values
     }
 
     static let schema: Schema = .object([
         ("row", .integer), ("result", .string(values: PackageRow.Result.allCases.map(\.rawValue))), ("reason", .string()),
+        ("reasonCode", .nullable(.string())), ("reasonArgs", .nullable(.map(.string()))),
         ("customerId", .nullable(.integer)), ("values", .map(.string())),
     ])
 }

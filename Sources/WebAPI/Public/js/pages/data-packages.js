@@ -36,19 +36,19 @@ export function statusTag(p) {
   return h('span', { class: 'tag tag-green state-tag', testid: 'package-status' }, icon('check'), tOr(`data.status.${p.status}`, p.status || ''));
 }
 
-/** The importer's reasons in the interface language where their form is known. */
-const REASONS = [
-  [/^(.+) is blacklisted$/, 'data.reasonBlacklisted'],
-  [/^(.+) belongs to an existing customer$/, 'data.reasonExisting'],
-  [/^(.+) appears earlier in the file$/, 'data.reasonEarlier'],
-];
-function reasonText(reason) {
-  if (!reason) return null;
-  for (const [re, key] of REASONS) {
-    const m = re.exec(reason);
-    if (m) return h('span', { title: reason }, t(key, { number: m[1] }));
-  }
-  return reason;
+/** Built-in columns the rules name by key (custom fields arrive with their label). */
+const FIELD_LABELS = { name: 'crm.name', phone: 'crm.phone', phones: 'crm.extraPhones' };
+
+/** A row's reason in the interface language: the importer stores a code and
+ * its values beside the English text; rows stored before codes show the text. */
+function reasonText(row) {
+  if (!row.reason) return null;
+  const key = row.reasonCode && `data.reasons.${row.reasonCode}`;
+  const translated = key && tOr(key, null);
+  if (!translated) return row.reason;
+  const args = { ...(row.reasonArgs || {}) };
+  if (args.field && FIELD_LABELS[args.field]) args.field = t(FIELD_LABELS[args.field]);
+  return h('span', { title: row.reason, testid: 'row-reason' }, t(key, args));
 }
 
 function resultTag(result) {
@@ -93,7 +93,7 @@ export function openPackage(pkg, { result = null } = {}) {
     columns: [
       { key: 'row', title: t('data.row'), align: 'right', width: 80, className: 'num', render: (r) => String(r.row) },
       { key: 'result', title: t('data.result'), nowrap: true, width: 100, render: (r) => resultTag(r.result) },
-      { key: 'reason', title: t('data.reason'), className: 'cell-wrap', render: (r) => reasonText(r.reason) },
+      { key: 'reason', title: t('data.reason'), className: 'cell-wrap', render: (r) => reasonText(r) },
       { key: 'values', title: t('data.values'), render: valuesCell },
     ],
     empty: { text: pkg.status === 'running' ? t('data.rowsRunning') : t('data.noRows'), icon: 'file' },
