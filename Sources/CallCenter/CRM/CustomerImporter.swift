@@ -118,6 +118,7 @@ public struct CustomerImporter: Sendable {
     ) async -> DataPackage {
         var package = package
         var writing: [Task<[PackageRow], any Error>] = []
+        var progress: Task<Void, Never>?
         do {
             let config = try await repos.customerFields.all()
             let blacklist = try await repos.crm.blacklist.all()
@@ -144,17 +145,20 @@ public struct CustomerImporter: Sendable {
                 writing.append(Task { [prepared] in try await write(prepared, packageId: packageId) })
                 if writing.count > 2 {
                     package.add(try await writing.removeFirst().value)
-                    try await repos.crm.packages.update(package)
+                    progress = reportProgress(package, after: progress)
                 }
             }
             while !writing.isEmpty { package.add(try await writing.removeFirst().value) }
+            await progress?.value
             if targets == nil { throw DomainError.invalid("file", "the file has no rows") }
             package.status = .done
         } catch let error as DomainError {
+            await progress?.value
             for task in writing { if let rows = try? await task.value { package.add(rows) } }
             package.status = .failed
             package.message = error.message
         } catch {
+            await progress?.value
             for task in writing { if let rows = try? await task.value { package.add(rows) } }
             package.status = .failed
             package.message = "\(error)"
@@ -165,6 +169,19 @@ public struct CustomerImporter: Sendable {
             detail: "\(package.imported) imported, \(package.duplicates) duplicate, \(package.blacklisted) blacklisted, \(package.invalid) invalid",
             actor: actor)
         return package
+    }
+
+    /// Stores the package's counts so far behind the reading: the update
+    /// queues for the writer like the batches do, and the next batch must not
+    /// wait for it. Each update waits for the one before, so the counts never
+    /// go back and the final update (after `previous`) is the last.
+    private func reportProgress(_ package: DataPackage, after previous: Task<Void, Never>?) -> Task<Void, Never> {
+        let packages = repos.crm.packages
+        return Task {
+            await previous?.value
+            // Best effort: a failed progress write only delays the counts; the final one is written after.
+            try? await packages.update(package)
+        }
     }
 
     /// A batch checked and ready to store: each row's outcome, and the
