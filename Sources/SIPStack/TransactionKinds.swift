@@ -10,25 +10,33 @@ extension SIPEndpoint.ServerEntry.Kind {
     mutating func handle(_ step: Step) -> [TransactionAction] {
         switch self {
         case .nonInvite(var tx):
-            let actions: [TransactionAction]
-            switch step {
-            case .retransmitted: actions = tx.handle(.requestRetransmitted)
-            case .respond(let message): actions = tx.handle(.respond(message))
-            case .timerFired(let timer): actions = tx.handle(.timerFired(timer))
-            case .transportError: actions = tx.handle(.transportError)
-            }
+            let actions = tx.handle(step.nonInviteEvent)
             self = .nonInvite(tx)
             return actions
         case .invite(var tx):
-            let actions: [TransactionAction]
-            switch step {
-            case .retransmitted: actions = tx.handle(.requestRetransmitted)
-            case .respond(let message): actions = tx.handle(.respond(message))
-            case .timerFired(let timer): actions = tx.handle(.timerFired(timer))
-            case .transportError: actions = tx.handle(.transportError)
-            }
+            let actions = tx.handle(step.inviteEvent)
             self = .invite(tx)
             return actions
+        }
+    }
+}
+
+extension SIPEndpoint.ServerEntry.Kind.Step {
+    var nonInviteEvent: ServerNonInviteTransaction.Event {
+        switch self {
+        case .retransmitted: .requestRetransmitted
+        case .respond(let message): .respond(message)
+        case .timerFired(let timer): .timerFired(timer)
+        case .transportError: .transportError
+        }
+    }
+
+    var inviteEvent: ServerInviteTransaction.Event {
+        switch self {
+        case .retransmitted: .requestRetransmitted
+        case .respond(let message): .respond(message)
+        case .timerFired(let timer): .timerFired(timer)
+        case .transportError: .transportError
         }
     }
 }

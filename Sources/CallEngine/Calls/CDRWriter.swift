@@ -54,13 +54,21 @@ public final class CDRWriter: Service, Sendable {
         var calls = CallDrafts()
         await withGracefulShutdownHandler {
             for await _ in wakeups {
-                await write(queued.withLock { queue in defer { queue = [] }; return queue }, into: &calls)
+                await write(takeQueued(), into: &calls)
             }
         } onGracefulShutdown: {
             // Stops after the call engine (service order): what is queued is written first.
             self.wake.finish()
         }
-        await write(queued.withLock { queue in defer { queue = [] }; return queue }, into: &calls)
+        await write(takeQueued(), into: &calls)
+    }
+
+    /// Everything queued so far, leaving the queue empty.
+    private func takeQueued() -> [Operation] {
+        queued.withLock { queue in
+            defer { queue = [] }
+            return queue
+        }
     }
 
     private func write(_ operations: [Operation], into calls: inout CallDrafts) async {
