@@ -79,6 +79,15 @@ import Testing
         #expect(try framer.next() == nil)
     }
 
+    @Test func anyRunOfStrayLineBreaksIsSkippedWithoutRecursion() throws {
+        // 200,000 bare LFs and lone CRs once overflowed the stack (one call per byte).
+        var framer = SIPStreamFramer()
+        framer.feed(ByteBuffer(string: String(repeating: "\n", count: 100_000) + String(repeating: "\r", count: 100_000)))
+        // The last CR starts the ping.
+        framer.feed(ByteBuffer(string: "\n\r\n" + typicalRegister))
+        #expect(try drain(&framer) == [.keepAlivePing, .message(try parse(typicalRegister))])
+    }
+
     @Test func contentLengthIsRequiredOnStreams() throws {
         var framer = SIPStreamFramer()
         framer.feed(ByteBuffer(string: "OPTIONS sip:a@b SIP/2.0\r\nVia: SIP/2.0/TCP h\r\n\r\n"))

@@ -94,18 +94,15 @@ public struct SIPStreamFramer: Sendable {
     /// CRLFCRLF is a ping; a CRLF followed by anything but CR is a pong (or
     /// padding before a message, RFC 3261 §7.5, which is harmless to report).
     private mutating func takeKeepAlive() -> Event? {
-        let view = buffer.readableBytesView
-        guard let first = view.first else { return nil }
-        if first == ASCII.lf {
+        // Stray LFs and lone CRs are skipped in a loop: a peer may send any
+        // number of them (recursing here overflowed the stack, found by fuzzing).
+        var view = buffer.readableBytesView
+        while let first = view.first, first == ASCII.lf || (first == ASCII.cr && view.count >= 2 && view[view.startIndex + 1] != ASCII.lf) {
             buffer.moveReaderIndex(forwardBy: 1)
-            return takeKeepAlive()
+            view = buffer.readableBytesView
         }
-        guard first == ASCII.cr, view.count >= 2 else { return nil }
+        guard let first = view.first, first == ASCII.cr, view.count >= 2 else { return nil }
         let s = view.startIndex
-        guard view[s + 1] == ASCII.lf else {
-            buffer.moveReaderIndex(forwardBy: 1)
-            return takeKeepAlive()
-        }
         guard view.count >= 3 else { return nil }
         if view[s + 2] != ASCII.cr {
             buffer.moveReaderIndex(forwardBy: 2)
