@@ -26,14 +26,8 @@ swift build -c "$CONFIGURATION" --scratch-path "$SCRATCH" --target SIP \
     || { tail -40 "$SCRATCH/build.log"; exit 2; }
 BUILD="$SCRATCH/$CONFIGURATION"
 # 2. The entry point, linked with those objects; libFuzzer brings main().
-modulemaps=()
-for m in "$BUILD"/*.build/module.modulemap; do modulemaps+=(-Xcc "-fmodule-map-file=$m"); done
-# C targets that ship their own module map have none generated in the build folder.
-for m in "$SCRATCH"/checkouts/*/Sources/*/include/module.modulemap; do
-    name="$(basename "$(dirname "$(dirname "$m")")")"
-    [ -e "$BUILD/$name.build/module.modulemap" ] || modulemaps+=(-Xcc "-fmodule-map-file=$m")
-done
-mapfile -t objects < <(find -L "$BUILD/" -path "$BUILD/Modules" -prune -o -name '*.o' -print)
+source "$ROOT/scripts/lib/swift-link-inputs.sh"
+swift_link_inputs "$BUILD" "$SCRATCH"
 optimize=(-Onone)
 [ "$CONFIGURATION" = release ] && optimize=(-O)
 swiftc -sanitize=fuzzer,address -parse-as-library -g "${optimize[@]}" -lstdc++ \

@@ -14,13 +14,8 @@ mkdir -p "$SCRATCH"
 swift build -c release --scratch-path "$SCRATCH" --target "$TARGET" >"$SCRATCH/build.log" 2>&1 \
     || { tail -40 "$SCRATCH/build.log"; exit 2; }
 RELEASE="$SCRATCH/release"
-modulemaps=()
-for m in "$RELEASE"/*.build/module.modulemap; do modulemaps+=(-Xcc "-fmodule-map-file=$m"); done
-for m in "$SCRATCH"/checkouts/*/Sources/*/include/module.modulemap; do
-    name="$(basename "$(dirname "$(dirname "$m")")")"
-    [ -e "$RELEASE/$name.build/module.modulemap" ] || modulemaps+=(-Xcc "-fmodule-map-file=$m")
-done
-mapfile -t objects < <(find -L "$RELEASE/" -path "$RELEASE/Modules" -prune -o -name '*.o' -print)
+source "$ROOT/scripts/lib/swift-link-inputs.sh"
+swift_link_inputs "$RELEASE" "$SCRATCH"
 swiftc -O -I "$RELEASE/Modules" "${modulemaps[@]}" "$HERE/main.swift" "${objects[@]}" -lstdc++ \
     -o "$SCRATCH/$NAME" >>"$SCRATCH/build.log" 2>&1 || { tail -40 "$SCRATCH/build.log"; exit 2; }
 cc -O2 -shared -fPIC -o "$SCRATCH/libmalloccount.so" "$ROOT/bench/sip-parser/malloccount.c"

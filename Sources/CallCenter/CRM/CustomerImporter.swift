@@ -149,20 +149,18 @@ public struct CustomerImporter: Sendable {
                 }
             }
             while !writing.isEmpty { package.add(try await writing.removeFirst().value) }
-            await progress?.value
             if targets == nil { throw DomainError.invalid("file", "the file has no rows") }
             package.status = .done
         } catch let error as DomainError {
-            await progress?.value
             for task in writing { if let rows = try? await task.value { package.add(rows) } }
             package.status = .failed
             package.message = error.message
         } catch {
-            await progress?.value
             for task in writing { if let rows = try? await task.value { package.add(rows) } }
             package.status = .failed
             package.message = "\(error)"
         }
+        await progress?.value  // the last progress update lands before the final counts
         try? await repos.crm.packages.update(package)
         try? await audit.record(
             "customer.import", target: "package:\(package.id)",

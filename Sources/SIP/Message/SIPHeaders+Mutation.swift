@@ -105,13 +105,7 @@ extension SIPHeaders {
         if e.folded {
             storage.writeBytes(source.valueBytes(of: e))
         } else {
-            source.storage.withUnsafeReadableBytes { raw in
-                var start = Int(e.valueStart)
-                var end = Int(e.valueEnd)
-                while start < end, raw[start].isWhitespace { start += 1 }
-                while end > start, raw[end - 1].isWhitespace { end -= 1 }
-                _ = storage.writeBytes(UnsafeRawBufferPointer(rebasing: raw[start..<end]))
-            }
+            source.withTrimmedValue(of: e) { _ = storage.writeBytes($0) }
         }
         if let tag {
             storage.writeStaticString(";tag=")

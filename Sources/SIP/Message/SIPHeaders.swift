@@ -67,15 +67,20 @@ public struct SIPHeaders: Sendable {
 
     func value(of e: Entry) -> String {
         if !e.folded {
-            return storage.withUnsafeReadableBytes { raw in
-                var start = Int(e.valueStart)
-                var end = Int(e.valueEnd)
-                while start < end, raw[start].isWhitespace { start += 1 }
-                while end > start, raw[end - 1].isWhitespace { end -= 1 }
-                return String(decoding: UnsafeRawBufferPointer(rebasing: raw[start..<end]), as: UTF8.self)
-            }
+            return withTrimmedValue(of: e) { String(decoding: $0, as: UTF8.self) }
         }
         return String(decoding: valueBytes(of: e), as: UTF8.self)
+    }
+
+    /// The value bytes of an unfolded entry without surrounding whitespace.
+    func withTrimmedValue<T>(of e: Entry, _ body: (UnsafeRawBufferPointer) -> T) -> T {
+        storage.withUnsafeReadableBytes { raw in
+            var start = Int(e.valueStart)
+            var end = Int(e.valueEnd)
+            while start < end, raw[start].isWhitespace { start += 1 }
+            while end > start, raw[end - 1].isWhitespace { end -= 1 }
+            return body(UnsafeRawBufferPointer(rebasing: raw[start..<end]))
+        }
     }
 
     /// Collapses every run of whitespace that contains a line break into one SP
