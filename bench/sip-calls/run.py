@@ -392,13 +392,16 @@ def udp_errors():
     return table["RcvbufErrors"] + table["InErrors"] - table.get("InCsumErrors", 0), table["NoPorts"]
 
 
-def media_step(target, csv, calls, ramp, window, folder):
-    """`calls` concurrent streaming calls; returns the loss counts and the server's CPU/RSS in the window."""
+def media_step(target, csv, calls, ramp, window, folder, idle_rss=None):
+    """`calls` concurrent streaming calls; returns the loss counts and the server's CPU/RSS in the window.
+    `idle_rss` is the server's RSS before its first step (a later step's start still holds the heap the
+    step before grew, which would understate the memory per call)."""
     subprocess.run([IPT, "-Z"], check=True)
     ramp_s = calls / ramp
     hold_ms = int((ramp_s + 3 + window + 2) * 1000)
     timeout = hold_ms / 1000 + ramp_s + 60
-    idle_rss = rss_mb(target.pid) if target.pid else None
+    if idle_rss is None and target.pid:
+        idle_rss = rss_mb(target.pid)
     tag = f"{target.name}-c{calls}"
     uas_out = open(os.path.join(folder, f"{tag}-uas.out"), "w")
     uac_out = open(os.path.join(folder, f"{tag}-uac.out"), "w")
@@ -457,10 +460,11 @@ def media_steps(target, csv, steps, ramp, window, folder):
     """Steps up the number of concurrent calls until one does not pass; a step that fails while other work
     used more than 0.3 of a core is run once more after the machine settles."""
     results = []
+    idle_rss = rss_mb(target.pid) if target.pid else None
     for calls in steps:
         for attempt in (1, 2):
             settle()
-            r = media_step(target, csv, calls, ramp, window, folder)
+            r = media_step(target, csv, calls, ramp, window, folder, idle_rss)
             extra = f"  cpu {r['cpu_pct']}%  rss {r['rss_mb']} MB (idle {r['idle_rss_mb']})" if target.pid else ""
             print(f"  {target.name:14} {calls:5d} calls  {r['kpps']:6.1f} kpps  sent {r['sent']}  lost {r['lost']} "
                   f"(to callee {r['lost_to_callee']}, to caller {r['lost_to_caller']})  streams at {r['generated_share']:.0%}  "
