@@ -392,7 +392,7 @@ def udp_errors():
     return table["RcvbufErrors"] + table["InErrors"] - table.get("InCsumErrors", 0), table["NoPorts"]
 
 
-def media_step(target, csv, calls, ramp, window, folder, idle_rss=None):
+def media_step(target, csv, calls, ramp, window, folder, idle_rss):
     """`calls` concurrent streaming calls; returns the loss counts and the server's CPU/RSS in the window.
     `idle_rss` is the server's RSS before its first step (a later step's start still holds the heap the
     step before grew, which would understate the memory per call)."""
@@ -400,8 +400,6 @@ def media_step(target, csv, calls, ramp, window, folder, idle_rss=None):
     ramp_s = calls / ramp
     hold_ms = int((ramp_s + 3 + window + 2) * 1000)
     timeout = hold_ms / 1000 + ramp_s + 60
-    if idle_rss is None and target.pid:
-        idle_rss = rss_mb(target.pid)
     tag = f"{target.name}-c{calls}"
     uas_out = open(os.path.join(folder, f"{tag}-uas.out"), "w")
     uac_out = open(os.path.join(folder, f"{tag}-uac.out"), "w")
