@@ -159,6 +159,7 @@ def main():
     parser.add_argument("--binary", help="skip the release build and use this binary")
     args = parser.parse_args()
     if not shutil.which("sqlite3"):
+        subprocess.run(["apt-get", "update", "-qq"], check=True)
         subprocess.run(["apt-get", "install", "-y", "-qq", "sqlite3"], check=True)
     binary = args.binary or build()
     os.environ["HOTLINE_BIN"] = binary

@@ -181,6 +181,8 @@ def ensure_tools():
     wanted = (("sipp", "sip-tester"), ("kamailio", "kamailio"), (IPT, "iptables"))
     missing = [pkg for tool, pkg in wanted if shutil.which(tool) is None]
     if missing:
+        # A fresh machine's package lists are empty: install finds nothing without an update.
+        subprocess.run(["apt-get", "update", "-qq"], check=True)
         subprocess.run(["apt-get", "install", "-y", "-qq", *missing], check=True)
 
 
