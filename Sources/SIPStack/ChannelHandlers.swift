@@ -29,12 +29,21 @@ final class SIPDatagramHandler: ChannelInboundHandler, @unchecked Sendable {
 
 /// TCP: a byte stream framed by Content-Length (RFC 3261 §18.3), with
 /// RFC 5626 CRLF keep-alives answered.
+///
+/// A connection is closed when it stays silent too long (a short limit
+/// until a registration or call has been accepted on it, the configured
+/// one after) or when a message it started does not complete in time, so
+/// idle or slow clients cannot hold descriptors (docs/OPERATIONS.md).
 final class SIPStreamHandler: ChannelInboundHandler, @unchecked Sendable {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
     let endpoint: SIPEndpoint
     private var framer: SIPStreamFramer
     private var remote: SocketAddress?
+    private var lastRead = NIODeadline.now()
+    /// When the message held in the framer began arriving.
+    private var partialSince: NIODeadline?
+    private var check: RepeatedTask?
 
     init(endpoint: SIPEndpoint) {
         self.endpoint = endpoint
@@ -47,21 +56,39 @@ final class SIPStreamHandler: ChannelInboundHandler, @unchecked Sendable {
             return
         }
         self.remote = remote
+        let limits = endpoint.configuration.tcpLimits
+        let channel = context.channel
+        check = context.eventLoop.scheduleRepeatedTask(initialDelay: limits.checkInterval, delay: limits.checkInterval) { [weak self] _ in
+            guard let self, let remote = self.remote else { return }
+            let now = NIODeadline.now()
+            let idleLimit = self.endpoint.isEstablished(remote) ? limits.idle : limits.idleBeforeAccepted
+            if now - self.lastRead > idleLimit {
+                self.endpoint.logger.debug("closing an idle SIP TCP connection", metadata: ["sip.peer": "\(remote)"])
+                channel.close(promise: nil)
+            } else if let since = self.partialSince, now - since > limits.messageTime {
+                self.endpoint.logger.debug("closing a SIP TCP connection whose message did not complete", metadata: ["sip.peer": "\(remote)"])
+                channel.close(promise: nil)
+            }
+        }
         context.fireChannelActive()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        check?.cancel()
+        check = nil
         if let remote { endpoint.connectionClosed(remote: remote) }
         context.fireChannelInactive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard let remote else { return }
+        let now = NIODeadline.now()
+        lastRead = now
         framer.feed(unwrapInboundIn(data))
         let peer = SIPPeer(transport: .tcp, address: remote)
         while true {
             do {
-                guard let event = try framer.next() else { return }
+                guard let event = try framer.next() else { break }
                 switch event {
                 case .message(let message):
                     endpoint.receive(message: message, from: peer)
@@ -71,20 +98,14 @@ final class SIPStreamHandler: ChannelInboundHandler, @unchecked Sendable {
                     break
                 }
             } catch {
-                // A stream that cannot be framed cannot be resynchronised: answer if we can, then close.
+                // A stream that cannot be framed cannot be resynchronised: close it.
                 endpoint.logger.debug("closing TCP connection after a framing error", metadata: ["sip.peer": "\(peer)", "sip.error": "\(error)"])
                 context.close(promise: nil)
                 return
             }
         }
-    }
-
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is IdleStateHandler.IdleStateEvent {
-            context.close(promise: nil)
-        } else {
-            context.fireUserInboundEventTriggered(event)
-        }
+        // Stray CR/LF bytes are keep-alives in the making, not a message.
+        partialSince = framer.holdsPartialMessage ? (partialSince ?? now) : nil
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

@@ -16,7 +16,7 @@ extension SIPEndpoint {
     /// matches an INVITE transaction (same branch and sent-by), 481 when not.
     func receiveCancel(_ request: SIPMessage, key: String, from peer: SIPPeer) {
         let (tx, actions) = ServerNonInviteTransaction.start(request: request, reliable: peer.transport.isReliable, timers: configuration.timers)
-        serverTransactions[key] = ServerEntry(kind: .nonInvite(tx), peer: peer, target: responseTarget(for: request, peer: peer))
+        serverTransactions[key] = ServerEntry(kind: .nonInvite(tx), method: .cancel, peer: peer, target: responseTarget(for: request, peer: peer))
         perform(actions.filter { if case .deliver = $0 { false } else { true } }, serverKey: key)
         let inviteKey = Self.serverKey(request, method: .invite)
         guard let invite = serverTransactions[inviteKey], case .invite(let inviteTx) = invite.kind else {

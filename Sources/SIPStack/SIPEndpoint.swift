@@ -16,6 +16,10 @@ public final class SIPEndpoint: @unchecked Sendable {
 
     var udpChannel: (any Channel)?
     var tcpConnections: [SocketAddress: any Channel] = [:]
+    /// Open TCP connections per remote IP address (the per-address cap).
+    private var tcpPerAddress: [String: Int] = [:]
+    /// Connections on which a registration or call was accepted (longer idle limit).
+    private var establishedTCP: Set<SocketAddress> = []
     /// The address requests we send carry in Via and Contact.
     public internal(set) var localAddress: String
 
@@ -35,13 +39,20 @@ public final class SIPEndpoint: @unchecked Sendable {
     private var udpFlushPending = false
 
     public private(set) var counters = Counters()
+    public private(set) var answered = TransactionStats()
 
     public struct Counters: Sendable {
         public var received = 0
         public var malformed = 0
         public var rejected = 0
         public var retransmissionsAbsorbed = 0
+        /// Messages that could not be sent (no usable target, no connection, a write error).
+        public var sendsDropped = 0
+        /// TCP connections refused at accept (over the total or per-address cap).
+        public var tcpRefused = 0
     }
+
+    private var dropLog = ThrottledLog()
 
     init(eventLoop: any EventLoop, configuration: SIPEndpointConfiguration, handler: any SIPRequestHandler, logger: Logger) {
         self.eventLoop = eventLoop
@@ -134,18 +145,20 @@ public final class SIPEndpoint: @unchecked Sendable {
         if method == .invite {
             let (tx, actions) = ServerInviteTransaction.start(
                 request: request, trying: request.makeResponse(status: 100), reliable: reliable, timers: configuration.timers)
-            serverTransactions[key] = ServerEntry(kind: .invite(tx), peer: peer, target: responseTarget(topVia: via, peer: peer), invite: request)
+            serverTransactions[key] = ServerEntry(
+                kind: .invite(tx), method: .invite, peer: peer, target: responseTarget(topVia: via, peer: peer), invite: request)
             perform(actions, serverKey: key)
         } else {
             let (tx, actions) = ServerNonInviteTransaction.start(request: request, reliable: reliable, timers: configuration.timers)
-            serverTransactions[key] = ServerEntry(kind: .nonInvite(tx), peer: peer, target: responseTarget(topVia: via, peer: peer))
+            serverTransactions[key] = ServerEntry(kind: .nonInvite(tx), method: method, peer: peer, target: responseTarget(topVia: via, peer: peer))
             perform(actions, serverKey: key)
         }
     }
 
     private func reject(_ request: SIPMessage, _ reply: SIPReply, to peer: SIPPeer) {
         counters.rejected += 1
-        guard request.method != .ack else { return }
+        guard let method = request.method, method != .ack else { return }
+        answered.count(method, status: reply.status)
         transmit(request.makeResponse(to: reply, toTag: Self.newTag()), to: responseTarget(for: request, peer: peer))
     }
 
@@ -218,7 +231,12 @@ public final class SIPEndpoint: @unchecked Sendable {
     func respond(_ response: SIPMessage, serverKey key: String) {
         guard var entry = serverTransactions[key] else { return }
         let actions = entry.kind.handle(.respond(response))
-        if (response.statusCode ?? 0) >= 200 { entry.invite = nil }  // answered: no CANCEL can need it now
+        let status = response.statusCode ?? 0
+        if status >= 200, !entry.answered {
+            entry.invite = nil  // answered: no CANCEL can need it now
+            entry.answered = true
+            answered.count(entry.method, status: status)
+        }
         serverTransactions[key] = entry
         perform(actions, serverKey: key)
     }
@@ -249,11 +267,14 @@ public final class SIPEndpoint: @unchecked Sendable {
 
     func transmit(_ message: SIPMessage, to peer: SIPPeer) {
         eventLoop.assertInEventLoop()
-        var buffer = (udpChannel ?? tcpConnections.values.first)?.allocator.buffer(capacity: 1024) ?? ByteBuffer()
-        message.write(into: &buffer)
         switch peer.transport {
         case .udp:
-            guard let channel = udpChannel else { return }
+            guard let channel = udpChannel, channel.isActive else { return dropped(message, to: peer, because: "no UDP socket") }
+            if let refusal = DatagramTarget.refusal(peer.address, localFamily: channel.localAddress?.protocol) {
+                return dropped(message, to: peer, because: "unusable UDP target (\(refusal.rawValue))")
+            }
+            var buffer = channel.allocator.buffer(capacity: 1024)
+            message.write(into: &buffer)
             let envelope = AddressedEnvelope(remoteAddress: peer.address, data: buffer)
             if inUDPReadBatch {
                 channel.write(envelope, promise: nil)
@@ -262,12 +283,26 @@ public final class SIPEndpoint: @unchecked Sendable {
                 channel.writeAndFlush(envelope, promise: nil)
             }
         case .tcp:
-            guard let channel = tcpConnections[peer.address] else {
-                logger.debug("no TCP connection to peer", metadata: ["sip.peer": "\(peer)"])
-                return
+            guard let channel = tcpConnections[peer.address] else { return dropped(message, to: peer, because: "no TCP connection") }
+            if message.isResponse { noteAccepted(message, on: peer) }
+            var buffer = channel.allocator.buffer(capacity: 1024)
+            message.write(into: &buffer)
+            // A failed write closes that connection only; it is counted like any other drop.
+            channel.writeAndFlush(buffer).whenFailure { error in
+                self.dropped(message, to: peer, because: "TCP write failed: \(error)")
             }
-            channel.writeAndFlush(buffer, promise: nil)
         }
+    }
+
+    /// A message that cannot leave: counted, logged at a bounded rate, never fatal.
+    func dropped(_ message: SIPMessage, to peer: SIPPeer, because reason: String) {
+        counters.sendsDropped += 1
+        let (log, suppressed) = dropLog.admit()
+        guard log else { return }
+        logger.warning("SIP message not sent", metadata: [
+            "sip.peer": "\(peer)", "sip.reason": "\(reason)", "sip.message": "\(message.summary)",
+            "sip.unlogged_since_last": "\(suppressed)",
+        ])
     }
 
     /// The UDP read batch is over: send what it produced.
@@ -283,20 +318,42 @@ public final class SIPEndpoint: @unchecked Sendable {
 
     func connectionOpened(_ channel: any Channel, remote: SocketAddress) -> Bool {
         eventLoop.assertInEventLoop()
-        guard tcpConnections.count < configuration.maxTCPConnections else { return false }
+        let limits = configuration.tcpLimits
+        let host = remote.ipAddress ?? ""
+        guard tcpConnections.count < limits.maxConnections, tcpPerAddress[host, default: 0] < limits.maxConnectionsPerAddress else {
+            counters.tcpRefused += 1
+            return false
+        }
         tcpConnections[remote] = channel
+        tcpPerAddress[host, default: 0] += 1
         return true
     }
 
     func connectionClosed(remote: SocketAddress) {
         eventLoop.assertInEventLoop()
-        tcpConnections[remote] = nil
+        guard tcpConnections.removeValue(forKey: remote) != nil else { return }
+        establishedTCP.remove(remote)
+        let host = remote.ipAddress ?? ""
+        tcpPerAddress[host, default: 1] -= 1
+        if tcpPerAddress[host] == 0 { tcpPerAddress[host] = nil }
         for (key, entry) in serverTransactions where entry.peer.transport == .tcp && entry.peer.address == remote {
             var entry = entry
             let actions = entry.kind.handle(.transportError)
             serverTransactions[key] = entry
             perform(actions, serverKey: key)
         }
+    }
+
+    /// Whether a registration or call was accepted on this connection.
+    func isEstablished(_ remote: SocketAddress) -> Bool { establishedTCP.contains(remote) }
+
+    /// A 2xx to REGISTER or INVITE went out on a connection: its peer has
+    /// authenticated, so it may keep the connection for as long as a phone does.
+    private func noteAccepted(_ response: SIPMessage, on peer: SIPPeer) {
+        guard peer.transport == .tcp, let status = response.statusCode, (200..<300).contains(status),
+            let method = try? response.cseq().method, method == .register || method == .invite
+        else { return }
+        establishedTCP.insert(peer.address)
     }
 
     public var openTCPConnections: Int { tcpConnections.count }
@@ -340,6 +397,7 @@ public final class SIPEndpoint: @unchecked Sendable {
             case invite(ServerInviteTransaction)
         }
         var kind: Kind
+        let method: SIPMethod
         let peer: SIPPeer
         /// Where responses go (RFC 3261 §18.2.2, RFC 3581), worked out once.
         let target: SIPPeer
@@ -350,6 +408,8 @@ public final class SIPEndpoint: @unchecked Sendable {
         var timers: [TransactionTimer: SIPTimer] = [:]
         /// The handler answers this INVITE itself (`takeInvite`).
         var taken = false
+        /// A final answer was given (counted once in `answered`).
+        var answered = false
     }
 }
 

@@ -39,6 +39,13 @@ public struct SIPStreamFramer: Sendable {
     /// Bytes held and not yet framed.
     public var bufferedBytes: Int { buffer.readableBytes }
 
+    /// Whether part of a message (not just keep-alive CR/LF bytes) waits for the rest.
+    public var holdsPartialMessage: Bool {
+        if pending != nil { return true }
+        guard let first = buffer.readableBytesView.first else { return false }
+        return first != ASCII.cr && first != ASCII.lf
+    }
+
     /// The next complete event, or nil until more bytes arrive. After an error
     /// the stream cannot be re-synchronised: every later call throws it again.
     public mutating func next() throws(SIPParseError) -> Event? {
