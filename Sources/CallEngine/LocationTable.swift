@@ -79,6 +79,20 @@ public final class LocationTable: RegistrationRepository, Sendable {
 
     public var pendingWrites: Int { state.withLock { $0.dirty.count } }
 
+    /// Registered extensions and their unexpired contacts (for /metrics).
+    public func counts(now: Date) -> (extensions: Int, contacts: Int) {
+        state.withLock { state in
+            var extensions = 0
+            var contacts = 0
+            for bindings in state.bindings.values {
+                let live = bindings.count { $0.expiresAt > now }
+                if live > 0 { extensions += 1 }
+                contacts += live
+            }
+            return (extensions, contacts)
+        }
+    }
+
     // MARK: RegistrationRepository
 
     public func all(now: Date) async throws -> [Registration] {

@@ -34,6 +34,8 @@ public final class MediaSession: @unchecked Sendable {
     /// The RTP ports at the server, per leg (RTCP on +1).
     public let ports: [Int]
     let release: @Sendable ([Int]) -> Void
+    let stats: MediaLoopStats
+    var recordingWritten: (@Sendable () -> Void)?
 
     var legs: [LegState]
     var plans: [ForwardPlan?] = [nil, nil]
@@ -54,6 +56,7 @@ public final class MediaSession: @unchecked Sendable {
         var lastFromRemote = NIODeadline.uptimeNanoseconds(0)
         var needsFlush = false
         var counters = LegCounters()
+        var sequence = RTPSequenceTracker()
         /// Packets we change (payload type, transcoding) are built in these,
         /// round-robin: by the time a buffer comes round again NIO has sent
         /// and released it, so rewriting it allocates nothing. Mutating the
@@ -74,9 +77,10 @@ public final class MediaSession: @unchecked Sendable {
         }
     }
 
-    init(eventLoop: any EventLoop, ports: [Int], release: @escaping @Sendable ([Int]) -> Void) {
+    init(eventLoop: any EventLoop, ports: [Int], stats: MediaLoopStats, release: @escaping @Sendable ([Int]) -> Void) {
         self.eventLoop = eventLoop
         self.ports = ports
+        self.stats = stats
         self.release = release
         legs = [LegState(), LegState()]
     }
@@ -89,7 +93,7 @@ public final class MediaSession: @unchecked Sendable {
     public func configure(_ leg: MediaLeg, remoteHost: String, remotePort: Int, format: LegFormat, quiet: Bool = false) {
         eventLoop.execute {
             var state = self.legs[leg.rawValue]
-            if let address = try? SocketAddress(ipAddress: remoteHost, port: remotePort), remotePort > 0 {
+            if MediaAddress.isUsableUnicast(remoteHost, port: remotePort), let address = try? SocketAddress(ipAddress: remoteHost, port: remotePort) {
                 if !state.latched || state.remoteRTP?.ipAddress != address.ipAddress {
                     state.remoteRTP = address
                     state.remoteRTCP = try? SocketAddress(ipAddress: remoteHost, port: remotePort + 1)
@@ -134,12 +138,29 @@ public final class MediaSession: @unchecked Sendable {
     }
 
     /// Records the call from now on into a stereo WAV at `path` (caller left, callee right).
-    func startRecording(path: String, threadPool: NIOThreadPool, onFailure: @escaping @Sendable (String) -> Void) {
+    func startRecording(
+        path: String, threadPool: NIOThreadPool, onFailure: @escaping @Sendable (String) -> Void, onWritten: @escaping @Sendable () -> Void
+    ) {
         eventLoop.execute {
             guard !self.closed, self.recorder == nil else { return }
+            self.recordingWritten = onWritten
             let recorder = CallRecorder(path: path, eventLoop: self.eventLoop, threadPool: threadPool, onFailure: onFailure)
             self.recorder = recorder
             recorder.start()
+        }
+    }
+
+    /// A socket of this session closed without the session closing (a send
+    /// error NIO treats as fatal): the caller opens it again on the same port.
+    func socketClosed(_ leg: MediaLeg, rtcp: Bool, reopen: @escaping (MediaSession) -> EventLoopFuture<any Channel>) {
+        eventLoop.assertInEventLoop()
+        guard !closed else { return }
+        reopen(self).whenSuccess { channel in
+            guard !self.closed else {
+                channel.close(promise: nil)
+                return
+            }
+            if rtcp { self.legs[leg.rawValue].rtcp = channel } else { self.legs[leg.rawValue].rtp = channel }
         }
     }
 
@@ -159,8 +180,13 @@ public final class MediaSession: @unchecked Sendable {
                 leg.rtcp?.close(promise: nil)
             }
             self.release(self.ports)
+            self.stats.lost += self.legs.reduce(0) { $0 + $1.sequence.lost }
             guard let recorder = self.recorder else { return self.eventLoop.makeSucceededFuture(nil) }
-            return recorder.finish().map { Optional($0) }
+            let written = self.recordingWritten
+            return recorder.finish().map { bytes in
+                if !recorder.failed { written?() }
+                return Optional(bytes)
+            }
         }
     }
 
@@ -186,8 +212,10 @@ public final class MediaSession: @unchecked Sendable {
         let header = packet.withUnsafeReadableBytes { RTPHeader($0) }
         guard let header else {
             legs[index].counters.dropped += 1
+            stats.dropped += 1
             return
         }
+        legs[index].sequence.observe(header.sequence)
         if header.payloadType == plan.from.telephoneEventPayloadType { legs[index].counters.events += 1 }
         if let recorder, header.payloadType == plan.from.audioPayloadType {
             packet.withUnsafeReadableBytes { bytes in
@@ -198,6 +226,7 @@ public final class MediaSession: @unchecked Sendable {
         switch plan.verdict(payloadType: header.payloadType) {
         case .drop:
             legs[index].counters.dropped += 1
+            stats.dropped += 1
             return
         case .forward:
             channel.write(AddressedEnvelope(remoteAddress: destination, data: packet), promise: nil)
@@ -224,6 +253,7 @@ public final class MediaSession: @unchecked Sendable {
             channel.write(AddressedEnvelope(remoteAddress: destination, data: legs[target].outputs[slot]), promise: nil)
         }
         legs[target].counters.sent += 1
+        stats.relayed += 1
         legs[target].needsFlush = true
     }
 

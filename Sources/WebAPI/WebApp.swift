@@ -17,20 +17,23 @@ public struct WebAppConfiguration: Sendable {
     /// (or `HOTLINE_PUBLIC_DIR`, for working on the UI without a rebuild).
     public var publicDirectory: String?
     public var metrics: HTTPMetrics
-    /// Whether the parts `/healthz` vouches for are up.
-    public var healthCheck: @Sendable () async -> Bool
+    /// The parts `/healthz` vouches for that are not working (none: healthy).
+    public var healthCheck: @Sendable () async -> [HealthProblem]
     /// The SIP stack's brute-force block list, for the API.
     public var sipSecurity: any SIPSecurityMonitor
     /// Live events pushed over `/api/v1/events`.
     public var events: EventHub
+    /// The rest of the server's figures for /metrics, beside HTTP's own.
+    public var extraMetrics: @Sendable () async -> [String]
 
     public init(
         repositories: Repositories, version: String, hasher: any PasswordHasher = BcryptHasher(),
         recordingsDirectory: String = "hotline-data/recordings",
         sessionPolicy: SessionPolicy = SessionPolicy(), loginThrottle: LoginThrottle = LoginThrottle(),
         publicDirectory: String? = nil, metrics: HTTPMetrics = HTTPMetrics(),
-        healthCheck: @escaping @Sendable () async -> Bool = { true },
-        sipSecurity: any SIPSecurityMonitor = NoSIPSecurity(), events: EventHub = EventHub()
+        healthCheck: @escaping @Sendable () async -> [HealthProblem] = { [] },
+        sipSecurity: any SIPSecurityMonitor = NoSIPSecurity(), events: EventHub = EventHub(),
+        extraMetrics: @escaping @Sendable () async -> [String] = { [] }
     ) {
         self.repositories = repositories
         self.version = version
@@ -43,6 +46,7 @@ public struct WebAppConfiguration: Sendable {
         self.healthCheck = healthCheck
         self.sipSecurity = sipSecurity
         self.events = events
+        self.extraMetrics = extraMetrics
     }
 }
 
@@ -97,17 +101,22 @@ public enum WebApp {
         let document = OpenAPIDocument.build(endpoints: endpoints, version: config.version)
         let version = config.version
         router.get("/healthz") { _, _ -> Response in
-            let up = await config.healthCheck()
+            let failing = await config.healthCheck()
             struct Body: Encodable {
                 let status: String
                 let version: String
+                let failing: [HealthProblem]?
             }
-            return try .json(Body(status: up ? "ok" : "unavailable", version: version), status: up ? .ok : .serviceUnavailable)
+            let body = Body(status: failing.isEmpty ? "ok" : "unavailable", version: version, failing: failing.isEmpty ? nil : failing)
+            return try .json(body, status: failing.isEmpty ? .ok : .serviceUnavailable)
         }
         router.get("/metrics") { _, _ -> Response in
-            Response(
+            var text = PrometheusText()
+            text.metric("hotline_login_throttled_total", .counter, "Sign-ins and password changes refused by the throttle.", await accounts.throttledCount)
+            let extra = await config.extraMetrics() + text.lines
+            return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(string: config.metrics.render()))
+                body: .init(byteBuffer: ByteBuffer(string: config.metrics.render(extra: extra)))
             )
         }
         router.get("/api/openapi.json") { _, _ -> Response in

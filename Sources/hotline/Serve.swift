@@ -126,15 +126,28 @@ struct Serve: AsyncParsableCommand {
 
         let sql = database.sql
         let events = EventHub()
+        let board = ServiceBoard()
         let config = WebAppConfiguration(
             repositories: repos, version: Hotline.version, hasher: hasher, recordingsDirectory: storage.dataDirectory + "/recordings",
-            healthCheck: { (try? await sql.raw("SELECT 1").run()) != nil },
+            healthCheck: {
+                var failing = board.problems
+                let databaseUp = await withDeadline(seconds: 2) { (try? await sql.raw("SELECT 1").run()) != nil } ?? false
+                if !databaseUp { failing.append(HealthProblem(part: "database", reason: "does not answer SELECT 1 within 2 s")) }
+                if await withDeadline(seconds: 2, { await sipService.isServing }) != true {
+                    failing.append(HealthProblem(part: "sip", reason: "the SIP sockets are not open"))
+                }
+                if await withDeadline(seconds: 2, { await media.isRunning }) != true {
+                    failing.append(HealthProblem(part: "media", reason: "the media event loops do not answer"))
+                }
+                return failing
+            },
             sipSecurity: registrar, events: events
         )
         let router = WebApp.buildRouter(config, logger: logger)
+        let connections = HTTPConnections()
         let app = Application(
             router: router,
-            server: .http1WebSocketUpgrade(webSocketRouter: router),
+            server: WebApp.server(router: router, connections: connections),
             configuration: .init(address: .hostname(http.host, port: http.port), serverName: "hotline"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? http.port
@@ -145,27 +158,46 @@ struct Serve: AsyncParsableCommand {
             },
             logger: logger
         )
-        let group = ServiceGroup(
-            configuration: .init(
-                // Dependency order (they stop in reverse): the web edge first, then
-                // qualify; calls are ended (BYE, CDRs, recordings) while SIP and
-                // media still run; the CDR writer and the location table's last
-                // flush come after SIP.
-                services: [
-                    .init(service: LocationPersister(table: location, logger: logger)), .init(service: cdr),
-                    .init(service: media), .init(service: sipService), .init(service: CallService(calls: b2bua, cdr: cdr, media: media, logger: logger)),
-                    .init(service: qualifier), .init(service: AppointmentReminderService(repos: repos, hub: events, logger: logger)),
-                    .init(service: app),
-                ],
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger
+        let watchdog = ShutdownWatchdog(limit: .seconds(45), logger: logger)
+        watchdog.watchSignals()
+        func supervised(_ name: String, _ service: any Service) -> ServiceGroupConfiguration.ServiceConfiguration {
+            .init(
+                service: Supervised(name: name, service: service, board: board, watchdog: watchdog, logger: logger),
+                successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup
             )
+        }
+        var groupConfiguration = ServiceGroupConfiguration(
+            // Dependency order (they stop in reverse): the web edge first, then
+            // qualify; calls are ended (BYE, CDRs, recordings) while SIP and
+            // media still run; the CDR writer and the location table's last
+            // flush come after SIP.
+            services: [
+                supervised("location-persister", LocationPersister(table: location, logger: logger)), supervised("cdr-writer", cdr),
+                supervised("media", media), supervised("sip", sipService),
+                supervised("calls", CallService(calls: b2bua, cdr: cdr, media: media, logger: logger)),
+                supervised("qualifier", qualifier), supervised("reminders", AppointmentReminderService(repos: repos, hub: events, logger: logger)),
+                supervised("http", WebService(app: app, connections: connections)),
+            ],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
         )
+        // Each step of a shutdown is bounded; the watchdog (45 s) backs them up.
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(30)
+        groupConfiguration.maximumCancellationDuration = .seconds(10)
+        let group = ServiceGroup(configuration: groupConfiguration)
+        var failure: (any Error)?
         do {
             try await group.run()
         } catch {
+            failure = error
+        }
+        // The loops outlive every service that uses them.
+        await sipService.shutdownEventLoop()
+        await media.shutdownEventLoops()
+        if let failure {
+            logger.critical("Hotline stopped because a part failed", metadata: ["error": "\(failure)"])
             try? await database.shutdown()
-            throw error
+            throw StartupError("stopped: \(failure)")
         }
         try await database.shutdown()
         logger.info("stopped")

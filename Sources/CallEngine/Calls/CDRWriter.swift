@@ -23,6 +23,7 @@ public final class CDRWriter: Service, Sendable {
     let repository: any CallRecordRepository
     let logger: Logger
     private let queued = Mutex<[Operation]>([])
+    private let counted = Mutex(CallStatistics())
     /// Wake-ups for the writer; collapsed, the queue holds the work.
     private let wakeups: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
@@ -47,8 +48,12 @@ public final class CDRWriter: Service, Sendable {
 
     private func enqueue(_ operation: Operation) {
         queued.withLock { $0.append(operation) }
+        counted.withLock { $0.count(operation) }
         wake.yield()
     }
+
+    /// Calls started, answered and ended by disposition since the start (for /metrics).
+    public var statistics: CallStatistics { counted.withLock { $0 } }
 
     public func run() async throws {
         var calls = CallDrafts()
@@ -150,6 +155,23 @@ struct CallDrafts {
     mutating func failed(_ batch: [Change]) {
         for change in batch where change.draft.ending != nil {
             drafts.removeValue(forKey: change.call)
+        }
+    }
+}
+
+/// Call attempts, answers and endings by disposition. Labels are the
+/// disposition names: a fixed set.
+public struct CallStatistics: Sendable, Equatable {
+    public var attempts = 0
+    public var answered = 0
+    public var ended: [CallDisposition: Int] = [:]
+
+    mutating func count(_ operation: CDRWriter.Operation) {
+        switch operation {
+        case .open: attempts += 1
+        case .answered: answered += 1
+        case .close(_, let ending): ended[ending.disposition, default: 0] += 1
+        case .recording, .barrier: break
         }
     }
 }
