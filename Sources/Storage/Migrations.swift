@@ -359,6 +359,11 @@ public enum Migrator {
             // reads in the viewer's language; NULL for rows stored before.
             ["ALTER TABLE data_package_rows ADD COLUMN reason_code TEXT"]
         },
+        Migration(version: 11, name: "sign-in unlocks") { _ in
+            // When `hotline admin unlock` (or a console password reset) lifted the
+            // account-wide sign-in lock; failures before it no longer count.
+            ["ALTER TABLE users ADD COLUMN sign_in_unlocked_at TEXT"]
+        },
     ]
 
     /// Applies every pending migration; returns the versions applied now.

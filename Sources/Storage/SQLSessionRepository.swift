@@ -37,6 +37,10 @@ struct SQLSessionRepository: SessionRepository {
         try await db.delete(from: "sessions").where("user_id", .equal, userId).run()
     }
 
+    func deleteAll(userId: Int64, except tokenHash: String) async throws {
+        try await db.delete(from: "sessions").where("user_id", .equal, userId).where("token_hash", .notEqual, tokenHash).run()
+    }
+
     func deleteExpired(now: Date, idle: Duration) async throws {
         let idleCutoff = now.addingTimeInterval(-Double(idle.components.seconds))
         try await db.delete(from: "sessions")

@@ -111,6 +111,15 @@ struct SQLUserRepository: UserRepository {
             .where("id", .equal, userId).run()
     }
 
+    func signInUnlockedAt(userId: Int64) async throws -> Date? {
+        let row = try await db.select().column("sign_in_unlocked_at").from("users").where("id", .equal, userId).first()
+        return try row?.optionalString("sign_in_unlocked_at").map(Timestamp.date)
+    }
+
+    func unlockSignIn(userId: Int64, at: Date) async throws {
+        try await db.update("users").set("sign_in_unlocked_at", to: Timestamp.string(at)).where("id", .equal, userId).run()
+    }
+
     func delete(_ id: Int64) async throws {
         try await db.delete(from: "user_roles").where("user_id", .equal, id).run()
         try await db.delete(from: "sessions").where("user_id", .equal, id).run()

@@ -21,5 +21,5 @@ struct Migrate: AsyncParsableCommand {
 }
 
 struct Admin: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Administrative tasks.", subcommands: [ResetPassword.self])
+    static let configuration = CommandConfiguration(abstract: "Administrative tasks.", subcommands: [ResetPassword.self, Unlock.self])
 }

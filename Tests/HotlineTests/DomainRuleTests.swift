@@ -58,30 +58,88 @@ import Testing
 @Suite struct LoginThrottleTests {
     let start = Date(timeIntervalSince1970: 1_000_000)
 
-    @Test func fiveFailuresInFiveMinutesMakeTheSixthWait() {
-        var throttle = LoginThrottle(limit: 5, window: 300)
-        for second in 0..<4 {
-            throttle.recordFailure(for: "user:bob", now: start.addingTimeInterval(Double(second)))
+    func at(_ seconds: Double) -> Date { start.addingTimeInterval(seconds) }
+
+    /// Reserves and fails one attempt (the reservation stands as the failure).
+    @discardableResult
+    func fail(_ throttle: inout LoginThrottle, _ account: String, from address: String, at seconds: Double) -> LoginThrottle.Verdict {
+        throttle.reserve(kind: "login", account: account, address: address, now: at(seconds))
+    }
+
+    @Test func fiveFailuresForAnAccountFromOneAddressMakeTheSixthWait() {
+        var throttle = LoginThrottle()
+        for second in 0..<5 {
+            guard case .proceed = fail(&throttle, "bob", from: "10.0.0.1", at: Double(second)) else { Issue.record("refused early"); return }
         }
-        #expect(throttle.waitTime(for: "user:bob", now: start.addingTimeInterval(5)) == nil)
-        throttle.recordFailure(for: "user:bob", now: start.addingTimeInterval(10))
-        #expect(throttle.waitTime(for: "user:bob", now: start.addingTimeInterval(11)) == 289)
-        #expect(throttle.waitTime(for: "user:alice", now: start.addingTimeInterval(11)) == nil)
+        #expect(fail(&throttle, "bob", from: "10.0.0.1", at: 10) == .wait(seconds: 290, scope: .pair, lockedNow: true))
+        // Audited once: the next refusal is not a new lockout.
+        #expect(fail(&throttle, "bob", from: "10.0.0.1", at: 11) == .wait(seconds: 289, scope: .pair, lockedNow: false))
+    }
+
+    @Test func aGuesserElsewhereDoesNotLockTheOwnerOut() {
+        var throttle = LoginThrottle()
+        for second in 0..<10 { fail(&throttle, "admin", from: "203.0.113.9", at: Double(second)) }
+        guard case .proceed(let ticket) = throttle.reserve(kind: "login", account: "admin", address: "10.0.0.5", now: at(20)) else {
+            Issue.record("the owner's address was refused")
+            return
+        }
+        throttle.succeeded(ticket)
+    }
+
+    @Test func parallelGuessesAreCountedBeforeTheyAreChecked() {
+        var throttle = LoginThrottle()
+        // Thirty requests reserve at the same instant, before any password is checked.
+        let verdicts = (0..<30).map { _ in throttle.reserve(kind: "login", account: "admin", address: "198.51.100.7", now: at(0)) }
+        let admitted = verdicts.filter { if case .proceed = $0 { true } else { false } }
+        #expect(admitted.count == 5)
+    }
+
+    @Test func sprayingAcrossAccountsHitsTheAddressCeiling() {
+        var throttle = LoginThrottle()
+        for index in 0..<20 {
+            guard case .proceed = fail(&throttle, "user\(index)", from: "198.51.100.7", at: Double(index)) else { Issue.record("refused early"); return }
+        }
+        #expect(fail(&throttle, "user99", from: "198.51.100.7", at: 30) == .wait(seconds: 270, scope: .address, lockedNow: true))
+        guard case .proceed = fail(&throttle, "user99", from: "198.51.100.8", at: 30) else { Issue.record("another address was refused"); return }
+    }
+
+    @Test func guessingFromManyAddressesLocksTheAccountUntilItIsUnlocked() {
+        var throttle = LoginThrottle()
+        for index in 0..<20 { fail(&throttle, "admin", from: "192.0.2.\(index)", at: Double(index)) }
+        guard case .wait(_, .account, true) = fail(&throttle, "admin", from: "10.0.0.5", at: 30) else {
+            Issue.record("the account was not locked")
+            return
+        }
+        throttle.unlock(kind: "login", account: "admin", before: at(40))
+        guard case .proceed = throttle.reserve(kind: "login", account: "admin", address: "10.0.0.5", now: at(41)) else {
+            Issue.record("the unlock did not lift the account lock")
+            return
+        }
     }
 
     @Test func theWaitEndsWhenTheOldestFailureLeavesTheWindow() {
-        var throttle = LoginThrottle(limit: 5, window: 300)
-        for second in 0..<5 { throttle.recordFailure(for: "k", now: start.addingTimeInterval(Double(second))) }
-        #expect(throttle.waitTime(for: "k", now: start.addingTimeInterval(299)) == 1)
-        #expect(throttle.waitTime(for: "k", now: start.addingTimeInterval(300)) == nil)
+        var throttle = LoginThrottle()
+        for second in 0..<5 { fail(&throttle, "k", from: "a", at: Double(second)) }
+        #expect(fail(&throttle, "k", from: "a", at: 299) == .wait(seconds: 1, scope: .pair, lockedNow: true))
+        guard case .proceed = fail(&throttle, "k", from: "a", at: 300) else { Issue.record("still refused"); return }
     }
 
-    @Test func successClearsTheCountForThatKey() {
-        var throttle = LoginThrottle(limit: 2, window: 300)
-        throttle.recordFailure(for: "k", now: start)
-        throttle.recordSuccess(for: "k")
-        throttle.recordFailure(for: "k", now: start)
-        #expect(throttle.waitTime(for: "k", now: start) == nil)
+    @Test func successForgetsThatAddresssFailuresForTheAccount() {
+        var throttle = LoginThrottle(pair: .init(limit: 2, window: 300))
+        fail(&throttle, "k", from: "a", at: 0)
+        guard case .proceed(let ticket) = throttle.reserve(kind: "login", account: "k", address: "a", now: at(1)) else { return }
+        throttle.succeeded(ticket)
+        fail(&throttle, "k", from: "a", at: 2)
+        guard case .proceed = fail(&throttle, "k", from: "a", at: 3) else { Issue.record("refused after a success"); return }
+    }
+
+    @Test func signInAndPasswordChangeAreCountedApart() {
+        var throttle = LoginThrottle()
+        for second in 0..<5 { fail(&throttle, "bob", from: "a", at: Double(second)) }
+        guard case .proceed = throttle.reserve(kind: "password", account: "bob", address: "a", now: at(6)) else {
+            Issue.record("password changes share the sign-in count")
+            return
+        }
     }
 }
 

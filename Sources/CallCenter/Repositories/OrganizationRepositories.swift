@@ -71,6 +71,9 @@ public protocol UserRepository: Sendable {
     func create(_ user: NewUser, at: Date) async throws -> User
     func update(_ user: User) async throws
     func setPassword(userId: Int64, hash: String, mustChange: Bool) async throws
+    /// When sign-in was last unlocked from the console (or the password reset there).
+    func signInUnlockedAt(userId: Int64) async throws -> Date?
+    func unlockSignIn(userId: Int64, at: Date) async throws
     func delete(_ id: Int64) async throws
     func count(inDepartment departmentId: Int64) async throws -> Int
     func count() async throws -> Int
@@ -82,6 +85,8 @@ public protocol SessionRepository: Sendable {
     func touch(tokenHash: String, at: Date) async throws
     func delete(tokenHash: String) async throws
     func deleteAll(userId: Int64) async throws
+    /// Ends every session of the user but one (a password change keeps the session that made it).
+    func deleteAll(userId: Int64, except tokenHash: String) async throws
     func deleteExpired(now: Date, idle: Duration) async throws
 }
 

@@ -53,12 +53,8 @@ public actor AccountService {
 
     public func login(username: String, password: String, address: String) async throws -> SignedIn {
         let at = now()
-        let userKey = "user:" + username.lowercased()
-        let addressKey = "address:" + address
-        if let wait = [throttle.waitTime(for: userKey, now: at), throttle.waitTime(for: addressKey, now: at)].compactMap({ $0 }).max() {
-            try await audit.record("auth.login_throttled", target: "user:\(username)", detail: "retry in \(wait)s", actor: nil, address: address, actorName: username)
-            throw DomainError(.tooManyAttempts(retryAfterSeconds: wait), "Too many failed sign-in attempts. Try again in \(wait) seconds.")
-        }
+        // Reserved before anything is awaited: parallel guesses see each other.
+        let ticket = try await reserveAttempt(kind: "login", account: username, address: address, at: at, target: "user:\(username)")
         let user = try await repos.users.findByUsername(username)
         let hash: String?
         if let user { hash = try await repos.users.passwordHash(userId: user.id) } else { hash = nil }
@@ -66,12 +62,10 @@ public actor AccountService {
         if let hash { against = hash } else { against = try await decoy() }
         let ok = try await hasher.verify(password, hash: against)
         guard ok, let user, hash != nil else {
-            throttle.recordFailure(for: userKey, now: at)
-            throttle.recordFailure(for: addressKey, now: at)
             try await audit.record("auth.login_failed", target: "user:\(username)", actor: nil, address: address, actorName: username)
             throw DomainError(.invalidCredentials, "Wrong username or password.")
         }
-        throttle.recordSuccess(for: userKey)
+        throttle.succeeded(ticket)
         let token = tokens.newToken()
         let session = Session(
             tokenHash: tokens.digest(token), userId: user.id, createdAt: at,
@@ -81,6 +75,35 @@ public actor AccountService {
         try await repos.sessions.deleteExpired(now: at, idle: .seconds(policy.idleTimeout))
         try await audit.record("auth.login", target: "user:\(user.id)", actor: nil, address: address, actorName: user.username)
         return SignedIn(token: token, expiresAt: session.expiresAt, user: user)
+    }
+
+    /// Sign-ins and password changes refused by the throttle since the start.
+    public private(set) var throttledCount = 0
+
+    /// Reserves an attempt or refuses it (429). An account-wide lock is
+    /// checked against the console's unlock first; the first refusal of a
+    /// lockout is audited, the ones after it only counted.
+    private func reserveAttempt(kind: String, account: String, address: String, at: Date, target: String) async throws -> LoginThrottle.Ticket {
+        var verdict = throttle.reserve(kind: kind, account: account, address: address, now: at)
+        if case .wait(_, .account, _) = verdict, let user = try await repos.users.findByUsername(account),
+            let unlocked = try await repos.users.signInUnlockedAt(userId: user.id)
+        {
+            throttle.unlock(kind: kind, account: account, before: unlocked)
+            verdict = throttle.reserve(kind: kind, account: account, address: address, now: at)
+        }
+        switch verdict {
+        case .proceed(let ticket):
+            return ticket
+        case .wait(let seconds, let scope, let lockedNow):
+            throttledCount += 1
+            if lockedNow {
+                try await audit.record(
+                    "auth.lockout", target: target, detail: "\(kind) locked (\(scope.rawValue)) for \(seconds)s", actor: nil, address: address,
+                    actorName: account)
+            }
+            let hint = scope == .account ? " An administrator can lift it from the server console: hotline admin unlock \(account)." : ""
+            throw DomainError(.tooManyAttempts(retryAfterSeconds: seconds), "Too many failed attempts. Try again in \(seconds) seconds.\(hint)")
+        }
     }
 
     /// The principal behind a token, or `unauthenticated`.
@@ -115,16 +138,22 @@ public actor AccountService {
         try await audit.record("auth.logout", target: "user:\(actor.principal.userId)", actor: actor)
     }
 
-    public func changePassword(current: String, new: String, actor: Actor) async throws {
+    /// Changes the caller's password (wrong current passwords are throttled
+    /// like sign-ins) and ends their other sessions: whoever else held one
+    /// is out.
+    public func changePassword(current: String, new: String, actor: Actor, token: String) async throws {
         let user = actor.principal.user
+        let ticket = try await reserveAttempt(kind: "password", account: user.username, address: actor.address, at: now(), target: "user:\(user.id)")
         guard let hash = try await repos.users.passwordHash(userId: user.id),
             try await hasher.verify(current, hash: hash)
         else {
             try await audit.record("auth.password_change_failed", target: "user:\(user.id)", actor: actor)
             throw DomainError.invalid("currentPassword", "The current password is wrong.")
         }
+        throttle.succeeded(ticket)
         try Validate.newPassword(new, username: user.username, current: current)
         try await repos.users.setPassword(userId: user.id, hash: try await hasher.hash(new), mustChange: false)
+        try await repos.sessions.deleteAll(userId: user.id, except: tokens.digest(token))
         repos.authorization.invalidate()
         try await audit.record("auth.password_change", target: "user:\(user.id)", actor: actor)
     }

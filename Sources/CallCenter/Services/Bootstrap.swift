@@ -43,6 +43,8 @@ public struct Bootstrap: Sendable {
         let password = TemporaryPassword.generate()
         try await repos.users.setPassword(userId: user.id, hash: try await hasher.hash(password), mustChange: true)
         try await repos.sessions.deleteAll(userId: user.id)
+        // A reset from the console also lifts an account-wide sign-in lock.
+        try await repos.users.unlockSignIn(userId: user.id, at: Date())
         try await audit.record("user.password_reset", target: "user:\(user.id)", detail: "command line", actor: nil, address: "local", actorName: "hotline")
         return password
     }

@@ -51,7 +51,7 @@ enum AuthController {
             )
         ) { request, context, caller in
             let input = try await JSONCoding.decode(PasswordChangeInput.self, from: request, context: context)
-            try await s.accounts.changePassword(current: input.currentPassword, new: input.newPassword, actor: caller.actor)
+            try await s.accounts.changePassword(current: input.currentPassword, new: input.newPassword, actor: caller.actor, token: caller.token)
             return .noContent
         }
 
