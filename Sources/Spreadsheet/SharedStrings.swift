@@ -17,10 +17,8 @@ struct SharedStrings {
 
     /// Streams the table from its part; each string longer than `maxLength` is recorded but not kept.
     init(part: String, in package: XLSXPackage, maxLength: Int) throws {
-        let file = try package.extractToTemporaryFile(part)
-        defer { try? FileManager.default.removeItem(at: file) }
         let collector = SharedStringCollector(maxLength: maxLength)
-        try XMLEventReader.parse(fileAt: file, partName: part, handler: collector)
+        try XMLEventReader.parse(try package.stream(part), partName: part, handler: collector)
         strings = collector.strings
         tooLong = collector.tooLong
     }

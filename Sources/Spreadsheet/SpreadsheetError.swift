@@ -30,6 +30,10 @@ public enum SpreadsheetError: Error, Equatable, Sendable, CustomStringConvertibl
     case undecodableText(row: Int)
     /// A quoted CSV field never closes.
     case unterminatedQuote(row: Int)
+    /// A part of the workbook inflates past `limit` bytes.
+    case inflatedTooLarge(limit: Int)
+    /// A part inflates to more than `limit` times its compressed size (a zip bomb).
+    case inflateRatio(limit: Int)
 
     /// A sentence for the person importing or exporting, naming the row and column where there is one.
     public var description: String {
@@ -62,6 +66,10 @@ public enum SpreadsheetError: Error, Equatable, Sendable, CustomStringConvertibl
             return "Row \(row): the text is neither UTF-8 nor GBK/GB18030."
         case let .unterminatedQuote(row):
             return "Row \(row): a quoted field is never closed."
+        case let .inflatedTooLarge(limit):
+            return "The workbook unpacks to more than \(limit >> 20) MiB of sheet data; split it into smaller files."
+        case let .inflateRatio(limit):
+            return "The workbook unpacks to more than \(limit) times its size, which real spreadsheets never do; it was refused."
         }
     }
 

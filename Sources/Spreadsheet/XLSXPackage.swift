@@ -45,25 +45,15 @@ final class XLSXPackage {
         return data
     }
 
-    /// Inflates a part into a new temporary file, which the caller removes.
-    func extractToTemporaryFile(_ partName: String) throws -> URL {
+    /// A part's inflated bytes as a stream, within `limits` (see `InflatingInputStream`).
+    func stream(_ partName: String, limits: InflateLimits = InflateLimits()) throws -> InflatingInputStream {
         guard let entry = entry(partName) else {
             throw SpreadsheetError.malformedWorkbook("\(partName) is missing")
         }
-        let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("spreadsheet-\(UUID().uuidString).xml")
-        guard FileManager.default.createFile(atPath: url.path, contents: nil),
-              let handle = FileHandle(forWritingAtPath: url.path) else {
-            throw SpreadsheetError.unwritableFile(path: url.path, reason: "cannot create a temporary file")
+        let part = UncheckedPart(archive: archive, entry: entry)
+        return InflatingInputStream(compressedSize: Int(entry.compressedSize), limits: limits) { consume in
+            try Self.extract(part.entry, from: part.archive, partName: partName, consumer: consume)
         }
-        defer { try? handle.close() }
-        do {
-            try extract(entry, partName: partName) { chunk in try handle.write(contentsOf: chunk) }
-        } catch {
-            try? FileManager.default.removeItem(at: url)
-            throw error
-        }
-        return url
     }
 
     /// Part names are case-insensitive in OPC, but zips store them case-sensitively: try exact first.
@@ -75,6 +65,10 @@ final class XLSXPackage {
     }
 
     private func extract(_ entry: Entry, partName: String, consumer: (Data) throws -> Void) throws {
+        try Self.extract(entry, from: archive, partName: partName, consumer: consumer)
+    }
+
+    private static func extract(_ entry: Entry, from archive: Archive, partName: String, consumer: (Data) throws -> Void) throws {
         do {
             _ = try archive.extract(entry, consumer: consumer)
         } catch let error as SpreadsheetError {
@@ -83,4 +77,12 @@ final class XLSXPackage {
             throw SpreadsheetError.malformedWorkbook("\(partName) cannot be unpacked (\(error))")
         }
     }
+}
+
+/// The archive and entry handed to the inflating thread. Safe: while a
+/// part streams, that thread is the archive's only user (parts are read one
+/// at a time, and the stream waits for the thread before it is released).
+private struct UncheckedPart: @unchecked Sendable {
+    let archive: Archive
+    let entry: Entry
 }

@@ -33,11 +33,10 @@ public final class XLSXReader {
 
     /// Calls `body` with each row in file order; rows absent from the file are skipped, not reported empty.
     public func forEachRow(_ body: (SpreadsheetRow) throws -> Void) throws {
-        let sheetFile = try package.extractToTemporaryFile(worksheetPart)
-        defer { try? FileManager.default.removeItem(at: sheetFile) }
+        let sheet = try package.stream(worksheetPart)
         try withoutActuallyEscaping(body) { body in
             let builder = WorksheetRowBuilder(context: context, deliver: body)
-            try XMLEventReader.parse(fileAt: sheetFile, partName: worksheetPart, handler: builder)
+            try XMLEventReader.parse(sheet, partName: worksheetPart, handler: builder)
         }
     }
 }

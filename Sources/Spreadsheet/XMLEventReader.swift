@@ -20,12 +20,15 @@ enum XMLEventReader {
         try run(XMLParser(data: data), partName: partName, handler: handler)
     }
 
-    /// Parses a file by streaming it, so a large worksheet never sits in memory whole.
-    static func parse(fileAt url: URL, partName: String, handler: any XMLEventHandler) throws {
-        guard let stream = InputStream(url: url) else {
-            throw SpreadsheetError.unreadableFile(path: url.path, reason: "cannot open the extracted \(partName)")
+    /// Parses a part as it inflates, so a large worksheet never sits in memory or on disk whole.
+    static func parse(_ stream: InflatingInputStream, partName: String, handler: any XMLEventHandler) throws {
+        do {
+            try run(XMLParser(stream: stream), partName: partName, handler: handler)
+        } catch {
+            // A refused inflation cuts the XML short; say why rather than "premature end".
+            throw stream.failure ?? error
         }
-        try run(XMLParser(stream: stream), partName: partName, handler: handler)
+        if let failure = stream.failure { throw failure }
     }
 
     private static func run(_ parser: XMLParser, partName: String, handler: any XMLEventHandler) throws {

@@ -9,6 +9,7 @@ enum CustomerFileController {
 
     static func register(on table: RouteTable, services s: Services) {
         let importer = CustomerImporter(repos: s.repos, audit: s.audit)
+        let slots = ImportSlots()
         table.add(
             Endpoint(method: .get, path: "/api/v1/customers/template.xlsx", access: .permission(Permission.customersImport),
                      summary: "The import template: one column per configured field", tag: "crm",
@@ -89,6 +90,17 @@ enum CustomerFileController {
                      request: .object([("file", .string(format: "binary")), ("dedupe", .string(values: ["true", "false"]))], required: ["file"]),
                      requestContentTypes: ["multipart/form-data"], response: .ref("DataPackage"), status: 201)
         ) { request, _, caller in
+            let user = caller.actor.principal.userId
+            switch slots.take(for: user) {
+            case .yoursIsRunning?:
+                throw APIError(.tooManyRequests, code: "import_busy", message: "Your previous import is still running; wait for it to finish (资料管理 shows its progress).")
+            case .serverBusy?:
+                throw APIError(.tooManyRequests, code: "import_busy", message: "\(slots.total) imports are running; try again when one has finished.")
+            case nil:
+                break
+            }
+            var handedOver = false
+            defer { if !handedOver { slots.release(for: user) } }
             let body: ByteBuffer
             do {
                 body = try await request.body.collect(upTo: maxUpload)
@@ -117,8 +129,12 @@ enum CustomerFileController {
             }
             let package = try await importer.start(fileName: fileName, by: caller.actor)
             let actor = caller.actor
+            handedOver = true
             let work = Task {
-                defer { try? FileManager.default.removeItem(atPath: path) }
+                defer {
+                    try? FileManager.default.removeItem(atPath: path)
+                    slots.release(for: user)
+                }
                 return await importer.run(RowPump.rows(of: path, format: format), into: package, dedupe: dedupeText == "true", by: actor)
             }
             // Small files finish while the request waits; big ones go on and report progress in the package.
