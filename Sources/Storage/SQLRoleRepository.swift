@@ -55,6 +55,13 @@ struct SQLRoleRepository: RoleRepository {
             .where("role_id", .equal, roleId).first()?.int("n") ?? 0
     }
 
+    func holders(roleId: Int64) async throws -> [RoleHolder] {
+        try await read.select().column(SQLColumn("id", table: "users")).column(SQLColumn("department_id", table: "users"))
+            .from("user_roles").join("users", on: SQLColumn("user_id", table: "user_roles"), .equal, SQLColumn("id", table: "users"))
+            .where(SQLColumn("role_id", table: "user_roles"), .equal, SQLBind(roleId))
+            .all().map { RoleHolder(userId: try $0.int64("id"), departmentId: try $0.optionalInt64("department_id")) }
+    }
+
     static func role(_ row: any SQLRow) throws -> Role {
         Role(
             id: try row.int64("id"), name: try row.string("name"), permissions: JSONColumn.decode(try row.string("permissions")),

@@ -184,4 +184,16 @@ import Testing
             #expect(RFC3339.date(bad) == nil, "\(bad)")
         }
     }
+
+    @Test func impossibleDatesAndTimesAreRefusedNotRolledOver() {
+        for bad in [
+            "2026-02-30T10:00:00Z", "2026-02-29T10:00:00Z", "2026-04-31T00:00:00Z", "2026-11-27T24:00:00Z", "2026-11-27T23:60:00Z",
+            "2026-11-27T23:59:60Z", "2026-11-27T04:52:19.Z", "2026-11-27T04:52:19+24:00", "2026-11-27T04:52:19+08:60", "0000-01-01T00:00:00Z",
+        ] {
+            #expect(RFC3339.date(bad) == nil, "\(bad)")
+        }
+        #expect(RFC3339.date("2028-02-29T10:00:00Z") != nil)
+        #expect(RFC3339.date("2000-02-29T10:00:00Z") != nil)
+        #expect(RFC3339.date("1900-02-29T10:00:00Z") == nil)
+    }
 }

@@ -157,6 +157,33 @@ import Testing
         }
     }
 
+    @Test func aRoleHeldOutsideTheManagersDepartmentsCannotBeChangedByThem() async throws {
+        try await TestApp.with { client in
+            let w = try await world(client)
+            let manager = try await client.createRole(
+                "部门经理", permissions: ["org.roles.view", "org.roles.create", "org.roles.update", "org.roles.delete", "org.users.view"],
+                scope: "department", token: w.admin)
+            let (_, boss) = try await client.settledUser(admin: w.admin, username: "boss", departmentId: w.sales, roleIds: [manager])
+            // The shared agent role: held in Sales (team 1) and in Support.
+            let agent = try await client.createRole("坐席", permissions: ["org.users.view"], scope: "self", token: w.admin)
+            for id in [w.agent1, w.agent2] {
+                #expect(try await client.call(.patch, "/api/v1/users/\(id)", token: w.admin, json: ["roleIds": [agent]]).status == .ok)
+            }
+            let widen = try await client.call(.patch, "/api/v1/roles/\(agent)", token: boss, json: ["permissions": ["org.users.view", "org.roles.view"]])
+            #expect(widen.status == .forbidden)
+            #expect(widen.text.contains("outside your departments"))
+            let delete = try await client.call(.delete, "/api/v1/roles/\(agent)", token: boss)
+            #expect(delete.status == .forbidden)
+            // Unchanged for the Support agent.
+            #expect(try await client.call(.get, "/api/v1/roles/\(agent)", token: w.admin).json["permissions"] as? [String] == ["org.users.view"])
+
+            // Once only Sales holds it, the Sales manager may change it.
+            #expect(try await client.call(.patch, "/api/v1/users/\(w.agent2)", token: w.admin, json: ["roleIds": []]).status == .ok)
+            let allowed = try await client.call(.patch, "/api/v1/roles/\(agent)", token: boss, json: ["permissions": ["org.users.view", "org.roles.view"]])
+            #expect(allowed.status == .ok, "\(allowed.text)")
+        }
+    }
+
     @Test func selfScopeSeesOnlyItself() async throws {
         try await TestApp.with { client in
             let w = try await world(client)

@@ -97,6 +97,7 @@ public struct CustomerService: Sendable {
             fields: try CustomerFieldRules.apply(input.fields ?? [:], config: config), config: config
         )
         try await refuseBlacklisted(record.numbers)
+        try await refuseDuplicates(record.numbers)
         let customer = try await customers.create(record, at: now())
         try await audit.record("customer.create", target: "customer:\(customer.id)", detail: customer.name, actor: actor)
         return try await get(customer.id, by: actor)
@@ -113,6 +114,7 @@ public struct CustomerService: Sendable {
         )
         let added = Set(record.numbers).subtracting(current.normalizedNumbers)
         try await refuseBlacklisted(Array(added))
+        try await refuseDuplicates(added.sorted())
         try await customers.update(id, record, at: now())
         try await audit.record("customer.update", target: "customer:\(id)", actor: actor)
         return try await get(id, by: actor)
@@ -153,9 +155,11 @@ public struct CustomerService: Sendable {
 
     /// 公共池: takes a pool customer; of two agents claiming at once exactly one wins.
     public func claim(_ id: Int64, by actor: Actor) async throws -> Customer {
+        // A customer the caller may not see (neither in the pool nor in
+        // scope) is answered exactly like one that does not exist.
+        guard try await customers.get(id, visibility: try await visibility(for: actor)) != nil else { throw DomainError.notFound("customer") }
         guard try await customers.claim(id, for: actor.principal.userId, at: now()) else {
-            // Lost the race, or it never was in the pool: say which without showing the customer.
-            guard try await customers.get(id, visibility: .all) != nil else { throw DomainError.notFound("customer") }
+            // It was in sight a moment ago: someone claimed it first.
             throw DomainError(.conflict, "Someone else owns this customer now")
         }
         try await audit.record("customer.claim", target: "customer:\(id)", actor: actor)
@@ -174,6 +178,17 @@ public struct CustomerService: Sendable {
         let tree = try await repos.authorization.tree { try await repos.departments.all() }
         guard actor.principal.canSee(user: user, in: tree) else {
             throw DomainError.invalid("toUserId", "that user is outside your data scope")
+        }
+    }
+
+    /// One customer per number, as the import's duplicate check has it. The
+    /// refusal reads the same whoever owns the other customer, so it tells
+    /// nobody about customers outside their scope.
+    func refuseDuplicates(_ numbers: [String]) async throws {
+        guard !numbers.isEmpty else { return }
+        let existing = try await customers.existingNumbers(numbers)
+        if let number = numbers.first(where: existing.contains) {
+            throw DomainError(.conflict, "\(number) belongs to an existing customer", field: "phone", code: MessageCode("existingCustomer", ["number": number]))
         }
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Which way a call went, seen from the call center.
-public enum CallDirection: String, Codable, Sendable, CaseIterable {
+public enum CallDirection: String, Codable, Sendable, CaseIterable, ClosedSetValue {
     /// Extension to extension.
     case `internal`
     case inbound

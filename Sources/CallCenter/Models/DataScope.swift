@@ -2,7 +2,7 @@
 ///
 /// `department` reaches the holder's own department and every department
 /// below it; `self` only the holder's own records.
-public enum DataScope: String, Codable, Sendable, CaseIterable, Comparable {
+public enum DataScope: String, Codable, Sendable, CaseIterable, Comparable, ClosedSetValue {
     case `self` = "self"
     case department
     case all

@@ -58,3 +58,14 @@ public struct User: Sendable, Equatable, Codable {
         self.createdAt = createdAt
     }
 }
+
+/// A user holding a role: whose rights change when the role does.
+public struct RoleHolder: Sendable, Equatable {
+    public var userId: Int64
+    public var departmentId: Int64?
+
+    public init(userId: Int64, departmentId: Int64?) {
+        self.userId = userId
+        self.departmentId = departmentId
+    }
+}

@@ -1,5 +1,5 @@
 /// The type of a configurable customer field (客户字段配置).
-public enum CustomerFieldType: String, Codable, Sendable, CaseIterable {
+public enum CustomerFieldType: String, Codable, Sendable, CaseIterable, ClosedSetValue {
     case text, number, phone, date, single, multi
 
     public var hasOptions: Bool { self == .single || self == .multi }

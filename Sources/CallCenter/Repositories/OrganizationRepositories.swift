@@ -17,6 +17,8 @@ public protocol RoleRepository: Sendable {
     func update(_ role: Role) async throws
     func delete(_ id: Int64) async throws
     func userCount(roleId: Int64) async throws -> Int
+    /// The users holding the role, with their departments (who a change of it reaches).
+    func holders(roleId: Int64) async throws -> [RoleHolder]
 }
 
 /// Which users a list may show: everyone, those in some departments, or one user.

@@ -41,7 +41,10 @@ public enum RFC3339 {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Parses `YYYY-MM-DDTHH:MM:SS[.fff…]Z` (or `+00:00`); `nil` for anything else.
+    /// Parses `YYYY-MM-DDTHH:MM:SS[.fff…]Z` (or an offset like `+08:00`);
+    /// `nil` for anything else, including dates that do not exist
+    /// (`2026-02-30` is refused, never moved to March 2). Every time the
+    /// API accepts goes through here.
     public static func date(_ text: String) -> Date? {
         let b = Array(text.utf8)
         guard b.count >= 20, b[4] == 45, b[7] == 45, b[10] == 84 || b[10] == 116 || b[10] == 32, b[13] == 58, b[16] == 58 else { return nil }
@@ -56,12 +59,13 @@ public enum RFC3339 {
         }
         guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
             let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
-            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+            year >= 1, (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day), hour < 24, minute < 60, second < 60
         else { return nil }
         var index = 19
         var fraction = 0.0
         if index < b.count, b[index] == 46 {
             index += 1
+            guard index < b.count, (48...57).contains(b[index]) else { return nil }  // "." needs a digit
             var scale = 0.1
             while index < b.count, (48...57).contains(b[index]) {
                 fraction += Double(b[index] - 48) * scale
@@ -74,7 +78,7 @@ public enum RFC3339 {
         switch b[index] {
         case 90, 122: index += 1  // Z
         case 43, 45:
-            guard index + 6 == b.count, b[index + 3] == 58, let h = number(index + 1, 2), let m = number(index + 4, 2) else { return nil }
+            guard index + 6 == b.count, b[index + 3] == 58, let h = number(index + 1, 2), let m = number(index + 4, 2), h < 24, m < 60 else { return nil }
             offset = (h * 3600 + m * 60) * (b[index] == 45 ? -1 : 1)
             index += 6
         default: return nil
@@ -89,5 +93,13 @@ public enum RFC3339 {
         parts.tm_sec = Int32(second)
         let seconds = timegm(&parts)
         return Date(timeIntervalSince1970: Double(seconds - offset) + fraction)
+    }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
     }
 }

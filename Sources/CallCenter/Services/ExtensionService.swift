@@ -63,7 +63,7 @@ public struct ExtensionService: Sendable {
             NewExtension(
                 number: number, password: password, name: try Validate.name(input.name ?? number),
                 callerId: try Self.callerId(input.callerId ?? number), maxContacts: try Self.maxContacts(input.maxContacts ?? 3),
-                recording: input.recording ?? false, forwarding: try Self.forwarding(input.forwarding ?? Forwarding())
+                recording: input.recording ?? false, forwarding: try Self.forwarding(input.forwarding ?? Forwarding(), of: number)
             ),
             at: now()
         )
@@ -80,7 +80,7 @@ public struct ExtensionService: Sendable {
         if let callerId = input.callerId { ext.callerId = try Self.callerId(callerId) }
         if let maxContacts = input.maxContacts { ext.maxContacts = try Self.maxContacts(maxContacts) }
         if let recording = input.recording { ext.recording = recording }
-        if let forwarding = input.forwarding { ext.forwarding = try Self.forwarding(forwarding) }
+        if let forwarding = input.forwarding { ext.forwarding = try Self.forwarding(forwarding, of: ext.number) }
         try await repos.extensions.update(ext)
         var detail = ""
         if let password = input.password, !password.isEmpty {
@@ -94,6 +94,9 @@ public struct ExtensionService: Sendable {
     @discardableResult
     public func delete(_ id: Int64, by actor: Actor) async throws -> PhoneExtension {
         let ext = try await get(id)
+        if let holder = try await repos.users.findByExtension(ext.number) {
+            throw DomainError(.inUse, "extension \(ext.number) is bound to user \(holder.username); bind them to another extension first")
+        }
         try await repos.registrations.removeAll(number: ext.number)
         try await repos.extensions.delete(id)
         try await audit.record("extension.delete", target: "extension:\(ext.number)", actor: actor)
@@ -140,12 +143,16 @@ public struct ExtensionService: Sendable {
         return value
     }
 
-    static func forwarding(_ value: Forwarding) throws -> Forwarding {
+    static func forwarding(_ value: Forwarding, of number: String) throws -> Forwarding {
         var result = value
         for (field, target) in [("forwarding.unconditional", value.unconditional), ("forwarding.noAnswer", value.noAnswer), ("forwarding.busy", value.busy)] {
             guard let target, !target.isEmpty else { continue }
             guard target.count <= 32, target.enumerated().allSatisfy({ i, c in (c.isASCII && c.isNumber) || (i == 0 && c == "+") }) else {
                 throw DomainError.invalid(field, "a forwarding target is a number")
+            }
+            // Forwarding to itself would ring the same phones again forever.
+            guard target != number else {
+                throw DomainError.invalid(field, "extension \(number) cannot forward to itself")
             }
         }
         guard (5...300).contains(value.noAnswerSeconds) else {

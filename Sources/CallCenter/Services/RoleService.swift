@@ -39,6 +39,7 @@ public struct RoleService: Sendable {
         guard actor.principal.canGrant(role) else {
             throw DomainError(.forbidden, "this role holds rights you do not have")
         }
+        try await requireScopeOverHolders(of: role, actor: actor)
         if let name {
             let name = try Validate.name(name)
             if let other = try await repos.roles.findByName(name), other.id != id {
@@ -65,6 +66,7 @@ public struct RoleService: Sendable {
         guard actor.principal.canGrant(role) else {
             throw DomainError(.forbidden, "this role holds rights you do not have")
         }
+        try await requireScopeOverHolders(of: role, actor: actor)
         let holders = try await repos.roles.userCount(roleId: id)
         guard holders == 0 else {
             throw DomainError(.inUse, "role “\(role.name)” is still given to \(holders) user(s)")
@@ -72,6 +74,24 @@ public struct RoleService: Sendable {
         try await repos.roles.delete(id)
         repos.authorization.invalidate()
         try await audit.record("role.delete", target: "role:\(id)", detail: role.name, actor: actor)
+    }
+
+    /// Roles are shared by departments: changing one changes the rights of
+    /// everyone holding it, so only someone whose data scope covers every
+    /// holder may change or delete it (a department manager may not reshape
+    /// the Agent role for the whole company).
+    private func requireScopeOverHolders(of role: Role, actor: Actor) async throws {
+        guard actor.principal.dataScope != .all else { return }
+        let tree = try await repos.authorization.tree { try await repos.departments.all() }
+        let holders = try await repos.roles.holders(roleId: role.id)
+        let outside = holders.filter { holder in
+            let probe = User(id: holder.userId, username: "", name: "", roleIds: [], departmentId: holder.departmentId, extension: nil,
+                             mustChangePassword: false, isAdmin: false, createdAt: Date(timeIntervalSince1970: 0))
+            return !actor.principal.canSee(user: probe, in: tree)
+        }
+        guard outside.isEmpty else {
+            throw DomainError(.forbidden, "role “\(role.name)” is also held by \(outside.count) user(s) outside your departments; only someone whose scope covers them all can change it")
+        }
     }
 
     private func checkedPermissions(_ permissions: [String], scope: DataScope, actor: Actor) throws -> [String] {

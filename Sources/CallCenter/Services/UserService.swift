@@ -192,8 +192,13 @@ public struct UserService: Sendable {
         return unique
     }
 
+    /// The extension must exist (分机设置) and not be bound to someone else.
     private func requireFreeExtension(_ ext: String?, except userId: Int64?) async throws {
-        guard let ext, let holder = try await repos.users.findByExtension(ext), holder.id != userId else { return }
+        guard let ext else { return }
+        guard try await repos.extensions.find(number: ext) != nil else {
+            throw DomainError.invalid("extension", "extension \(ext) does not exist; create it under PBX配置 → 分机设置 first")
+        }
+        guard let holder = try await repos.users.findByExtension(ext), holder.id != userId else { return }
         throw DomainError(.conflict, "extension \(ext) is already bound to \(holder.username)", field: "extension")
     }
 }

@@ -10,6 +10,8 @@ import ServiceLifecycle
 enum EventsRoute {
     static func register(on router: Router<AppRequestContext>, accounts: AccountService, hub: EventHub) {
         router.ws("/api/v1/events") { request, _ in
+            // Browsers name the page on every upgrade: another site's page may not listen in.
+            guard OriginCheck.isSameOrigin(request, requireOrigin: false) else { return .dontUpgrade }
             guard let token = Credentials.token(in: request), let principal = try? await accounts.authenticate(token: token),
                 !principal.user.mustChangePassword
             else { throw DomainError(.unauthenticated, "Sign in first.") }

@@ -9,6 +9,9 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     public var code: String
     public var message: String
     public var field: String?
+    /// The rule behind the message as a catalogue key and its values, so the
+    /// web application can say it in the interface language.
+    public var reason: MessageCode?
     public var headers: HTTPFields = [:]
 
     public init(_ status: HTTPResponse.Status, code: String, message: String, field: String? = nil) {
@@ -31,10 +34,11 @@ public struct APIError: Error, HTTPResponseError, Sendable {
                 let code: String
                 let message: String
                 let field: String?
+                let reason: MessageCode?
             }
             let error: Inner
         }
-        return Array((try? JSONEncoder().encode(Body(error: .init(code: code, message: message, field: field)))) ?? Data())
+        return Array((try? JSONEncoder().encode(Body(error: .init(code: code, message: message, field: field, reason: reason)))) ?? Data())
     }
 
     static func invalidQuery(_ field: String, _ message: String) -> APIError {
@@ -64,6 +68,7 @@ extension APIError {
             self.init(.tooManyRequests, code: "too_many_attempts", message: error.message)
             headers[.retryAfter] = String(seconds)
         }
+        reason = error.code
     }
 
     /// Hummingbird's own errors (no route, body too large, …) in our body.

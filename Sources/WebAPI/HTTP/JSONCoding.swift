@@ -15,13 +15,15 @@ enum JSONCoding {
 
     static func rfc3339(_ date: Date) -> String { RFC3339.string(date) }
 
-    static func parseDate(_ text: String) -> Date? { RFC3339.date(text) ?? (try? Date(text, strategy: .iso8601)) }
-
     static let maxBody = 1 << 20
 
     /// Decodes a JSON object body, turning every decoding failure into a
     /// contract error that names the field.
     static func decode<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext) async throws -> T {
+        // A form or text/plain body is what another site's page can send without asking: JSON only.
+        guard isJSON(request.headers[.contentType]) else {
+            throw APIError(.unsupportedMediaType, code: "unsupported_media_type", message: "Send the body as JSON (Content-Type: application/json)")
+        }
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: maxBody)
@@ -32,6 +34,9 @@ enum JSONCoding {
         guard (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) is [String: Any] else {
             throw APIError(.badRequest, code: "invalid_json", message: "The body must be a JSON object")
         }
+        if let key = JSONKeyCheck.firstDuplicateKey(Array(buffer.readableBytesView)) {
+            throw APIError(.badRequest, code: "duplicate_key", message: "\(key) appears twice in the body", field: key)
+        }
         do {
             return try JSONDecoder().decode(T.self, from: data)
         } catch let error as DomainError {
@@ -39,6 +44,13 @@ enum JSONCoding {
         } catch let error as DecodingError {
             throw map(error)
         }
+    }
+
+    /// `application/json`, with or without parameters, or a `+json` type.
+    static func isJSON(_ contentType: String?) -> Bool {
+        guard let contentType else { return false }
+        let type = contentType.split(separator: ";", maxSplits: 1).first?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        return type == "application/json" || (type.hasPrefix("application/") && type.hasSuffix("+json"))
     }
 
     static func map(_ error: DecodingError) -> APIError {

@@ -28,7 +28,11 @@ final class RouteTable: @unchecked Sendable {
         precondition({ if case .anonymous = endpoint.access { true } else { false } }(), "anonymous handler for a secured route")
         endpoints.append(endpoint)
         router.on(RouterPath(endpoint.path), method: endpoint.method) { request, context in
-            try await handler(request, context)
+            // Sign-in from another site's page (login CSRF) is refused too.
+            if endpoint.method == .post, !OriginCheck.isSameOrigin(request, requireOrigin: false) {
+                throw APIError(.forbidden, code: "cross_origin", message: "This request must come from Hotline's own pages.")
+            }
+            return try await handler(request, context)
         }
     }
 
@@ -36,9 +40,13 @@ final class RouteTable: @unchecked Sendable {
         endpoints.append(endpoint)
         let accounts = self.accounts
         let access = endpoint.access
+        let changes = ![.get, .head, .options].contains(endpoint.method)
         router.on(RouterPath(endpoint.path), method: endpoint.method) { request, context in
-            guard let token = Credentials.token(in: request) else {
+            guard let (token, source) = Credentials.credential(in: request) else {
                 throw DomainError(.unauthenticated, "Sign in first.")
+            }
+            if changes, source == .cookie, !OriginCheck.isSameOrigin(request, requireOrigin: true) {
+                throw APIError(.forbidden, code: "cross_origin", message: "This change must come from Hotline's own pages.")
             }
             let principal = try await accounts.authenticate(token: token)
             switch access {

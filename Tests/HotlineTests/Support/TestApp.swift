@@ -108,7 +108,11 @@ struct Client: Sendable {
     ) async throws -> (id: Int64, token: String) {
         var body: [String: Any] = ["username": username, "name": username, "roleIds": roleIds, "password": "Temp-Pass-123"]
         body["departmentId"] = departmentId ?? NSNull()
-        if let ext { body["extension"] = ext }
+        if let ext {
+            body["extension"] = ext
+            // A user is bound only to an extension that exists.
+            _ = try await call(.post, "/api/v1/extensions", token: admin, json: ["number": ext])
+        }
         let created = try await call(.post, "/api/v1/users", token: admin, json: body)
         #expect(created.status == .created, "create \(username): \(created.text)")
         let id = try #require(created.id)

@@ -3,21 +3,30 @@
 // appointments"; where that list comes from is the source's business: the
 // default listens for appointment.due on the event WebSocket and fetches the
 // list then, with a slow poll of GET /api/v1/appointments?due=true beneath.
+//
+// Each due appointment is announced once: a card in the bottom-right corner
+// (clear of the page titles and the top bar) that stays until it is closed or
+// the appointment is dealt with. What was announced is remembered in this
+// browser (localStorage, per user, keyed "id@at"), so a reload or the next
+// sign-in does not announce it again; moving the appointment to a new time
+// announces it anew. The bell in the top bar keeps counting what is due.
+import { h, clear } from './dom.js';
 import { api, ApiError } from './api.js';
 import { session } from './state.js';
-import { t } from './i18n/index.js';
-import { toast } from './components/toast.js';
-import { formatDateMinute } from './format.js';
+import { t, onLangChange } from './i18n/index.js';
+import { icon } from './components/icons.js';
+import { formatDateMinute, formatRelative } from './format.js';
 import { navigate } from './router.js';
 
 export const POLL_MS = 30000;
-const TOAST_MS = 12000;
-const MAX_SINGLE_TOASTS = 3;
+const MAX_CARDS = 3;          // more than this at once: one summary card
+const SEEN_KEY = 'hotline.reminded';
+const SEEN_MAX = 500;         // remembered announcements per user …
+const SEEN_DAYS = 60;         // … for at most this long
 
 const state = {
   items: [],         // my due (and overdue) appointments, not done
-  seen: new Set(),   // "id@at" already announced
-  primed: false,     // the first list is summarised, not announced one by one
+  seen: null,        // Map "id@at" → when announced (ms); loaded from storage on first use
 };
 const listeners = new Set();
 let stopSource = null;
@@ -34,32 +43,191 @@ export function dueCount() { return state.items.length; }
 
 const keyOf = (a) => `${a.id}@${a.at}`;
 
+// ---------------------------------------------------------------- remembered announcements
+
+function storageKey() {
+  return `${SEEN_KEY}.${session.user && session.user.id != null ? session.user.id : 'anonymous'}`;
+}
+
+function loadSeen() {
+  const map = new Map();
+  try {
+    const stored = JSON.parse(localStorage.getItem(storageKey()) || '{}');
+    if (stored && typeof stored === 'object') {
+      for (const [k, v] of Object.entries(stored)) if (typeof v === 'number') map.set(k, v);
+    }
+  } catch { /* storage disabled or garbled: start afresh */ }
+  return map;
+}
+
+function saveSeen() {
+  const oldest = Date.now() - SEEN_DAYS * 86400000;
+  const kept = [...state.seen.entries()].filter(([, at]) => at >= oldest).sort((a, b) => b[1] - a[1]).slice(0, SEEN_MAX);
+  state.seen = new Map(kept);
+  try { localStorage.setItem(storageKey(), JSON.stringify(Object.fromEntries(kept))); } catch { /* storage full or disabled */ }
+}
+
 /** Called by the source with the full current list of due appointments. */
 export function setDueAppointments(list) {
+  if (!state.seen) state.seen = loadSeen();
   const me = session.user ? session.user.id : null;
   // Supervisors see their team's appointments; only the owner is reminded.
   const mine = (list || []).filter((a) => !a.done && (me == null || a.userId == null || a.userId === me));
   const fresh = mine.filter((a) => !state.seen.has(keyOf(a)));
   const changed = fresh.length > 0 || mine.length !== state.items.length
     || mine.some((a, i) => keyOf(a) !== keyOf(state.items[i]));
-  for (const a of mine) state.seen.add(keyOf(a));
   state.items = mine;
-  if (fresh.length) announce(fresh, !state.primed);
-  state.primed = true;
+  cards.sync(mine);
+  if (fresh.length) {
+    const now = Date.now();
+    for (const a of fresh) state.seen.set(keyOf(a), now);
+    saveSeen();
+    cards.announce(fresh);
+  }
   if (changed) for (const fn of listeners) fn(state.items);
 }
 
-function announce(fresh, first) {
-  const open = { label: t('reminders.view'), testid: 'reminder-view', onClick: () => navigate('/crm/appointments?due=true') };
-  const opts = { ms: TOAST_MS, action: open, icon: 'bell', testid: 'toast-reminder' };
-  if (first || fresh.length > MAX_SINGLE_TOASTS) {
-    toast.info(t('reminders.summary', { n: fresh.length }), opts);
-    return;
+// ---------------------------------------------------------------- the cards
+
+const cards = (() => {
+  const shown = new Map(); // key → {a, el}
+  let summary = 0;         // due appointments announced together
+  let summaryEl = null;
+  let root = null;
+  let closeAllEl = null;
+
+  function ensureRoot() {
+    if (root && root.isConnected) return root;
+    root = h('section', { class: 'reminder-root', testid: 'reminder-stack', 'aria-live': 'polite', 'aria-label': t('reminders.title') });
+    document.body.appendChild(root);
+    return root;
   }
-  for (const a of fresh) {
-    toast.info(t('reminders.due', { customer: a.customerName || `#${a.customerId}`, time: formatDateMinute(a.at) }), opts);
+
+  function leave(el) {
+    if (!el) return;
+    el.classList.add('leaving');
+    setTimeout(() => el.remove(), 180);
   }
-}
+
+  function card({ testid, key, title, text, meta, onView }) {
+    const el = h('div', { class: 'toast reminder-card', role: 'status', testid, dataset: key ? { key } : undefined },
+      h('span', { class: 'reminder-icon', 'aria-hidden': 'true' }, icon('bell')),
+      h('div', { class: 'reminder-body' },
+        h('div', { class: 'reminder-title' }, title),
+        h('div', { class: 'reminder-text' }, text),
+        meta ? h('div', { class: 'reminder-meta' }, meta) : null,
+        h('div', { class: 'reminder-actions' },
+          h('button', { type: 'button', class: 'link-btn', testid: 'reminder-view', onclick: () => { dismiss(key); onView(); } }, t('reminders.view')))),
+      h('button', {
+        type: 'button', class: 'toast-close', testid: 'reminder-dismiss', 'aria-label': t('reminders.dismiss'), title: t('reminders.dismiss'),
+        onclick: () => dismiss(key),
+      }, icon('close')));
+    return el;
+  }
+
+  function appointmentCard(a) {
+    const key = keyOf(a);
+    return card({
+      testid: 'toast-reminder', key,
+      title: t('reminders.title'),
+      text: t('reminders.due', { customer: a.customerName || `#${a.customerId}` }),
+      meta: [h('span', { class: 'num' }, formatDateMinute(a.at)), ` · ${formatRelative(a.at)}`, a.note ? h('span', { class: 'reminder-note', title: a.note }, a.note) : null],
+      onView: () => navigate('/crm/appointments?due=true'),
+    });
+  }
+
+  function summaryCard(n) {
+    return card({
+      testid: 'toast-reminder', key: null,
+      title: t('reminders.title'),
+      text: t('reminders.summary', { n }),
+      onView: () => navigate('/crm/appointments?due=true'),
+    });
+  }
+
+  function paintCloseAll() {
+    const n = shown.size + (summary ? 1 : 0);
+    if (n >= 2 && !closeAllEl) {
+      closeAllEl = h('div', { class: 'reminder-close-all' },
+        h('button', { type: 'button', class: 'link-btn muted-link', testid: 'reminder-dismiss-all', onclick: () => dismissAll() }, t('reminders.dismissAll')));
+      ensureRoot().prepend(closeAllEl);
+    } else if (n < 2 && closeAllEl) {
+      closeAllEl.remove();
+      closeAllEl = null;
+    }
+  }
+
+  function paintSummary() {
+    const el = summary ? summaryCard(summary) : null;
+    if (summaryEl && el) summaryEl.replaceWith(el);
+    else if (summaryEl) leave(summaryEl);
+    else if (el) ensureRoot().appendChild(el);
+    summaryEl = el;
+  }
+
+  function dismiss(key) {
+    if (key == null) { summary = 0; paintSummary(); } else {
+      const c = shown.get(key);
+      if (c) { shown.delete(key); leave(c.el); }
+    }
+    paintCloseAll();
+  }
+
+  function dismissAll() {
+    for (const c of shown.values()) leave(c.el);
+    shown.clear();
+    summary = 0;
+    paintSummary();
+    paintCloseAll();
+  }
+
+  return {
+    announce(fresh) {
+      if (shown.size + fresh.length + (summary ? 1 : 0) <= MAX_CARDS) {
+        for (const a of fresh) {
+          const el = appointmentCard(a);
+          shown.set(keyOf(a), { a, el });
+          ensureRoot().appendChild(el);
+        }
+      } else {
+        // Too many for one card each: fold them (and those shown) into one.
+        summary += shown.size + fresh.length;
+        for (const c of shown.values()) c.el.remove();
+        shown.clear();
+        paintSummary();
+      }
+      paintCloseAll();
+    },
+    /** Cards of appointments no longer due (done, deleted, moved) go away. */
+    sync(mine) {
+      const keys = new Set(mine.map(keyOf));
+      for (const [key, c] of [...shown]) if (!keys.has(key)) { shown.delete(key); leave(c.el); }
+      if (summary > mine.length) { summary = mine.length; paintSummary(); }
+      paintCloseAll();
+    },
+    clear() {
+      shown.clear();
+      summary = 0;
+      summaryEl = null;
+      closeAllEl = null;
+      if (root) clear(root);
+    },
+    /** The interface language changed: say the same in the new one. */
+    repaint() {
+      if (!root) return;
+      root.setAttribute('aria-label', t('reminders.title'));
+      for (const [key, c] of shown) {
+        const el = appointmentCard(c.a);
+        c.el.replaceWith(el);
+        shown.set(key, { a: c.a, el });
+      }
+      if (summaryEl) paintSummary();
+      if (closeAllEl) { closeAllEl.remove(); closeAllEl = null; paintCloseAll(); }
+    },
+  };
+})();
+
+onLangChange(() => cards.repaint());
 
 /** The polling source: returns its stop function. */
 export function pollSource(push, intervalMs = POLL_MS) {
@@ -79,6 +247,7 @@ export function pollSource(push, intervalMs = POLL_MS) {
     stopped = true;
     clearTimeout(timer);
   }
+  stop.refresh = () => { if (stopped) return; clearTimeout(timer); tick(); };
   tick();
   return stop;
 }
@@ -112,12 +281,18 @@ export function pushSource(push) {
     } catch { /* the poll underneath reports nothing new; the next push retries */ }
   };
   connect();
-  return () => {
+  const stop = () => {
     closed = true;
     clearTimeout(retry);
     poll();
-    if (socket) socket.close();
+    if (!socket) return;
+    socket.onclose = null;
+    // Closing a socket that is still connecting makes the browser log an error: close it once open.
+    if (socket.readyState === WebSocket.CONNECTING) socket.onopen = () => socket.close();
+    else socket.close();
   };
+  stop.refresh = () => fetchNow();
+  return stop;
 }
 
 /** Starts reminding (once per sign-in); `source(push)` returns a stop function. */
@@ -127,20 +302,21 @@ export function startReminders({ source = pushSource } = {}) {
   stopSource = source(setDueAppointments);
 }
 
-/** Sign-out: stop the source and forget what was announced. */
+/** Sign-out: stop the source and take the cards away (what was announced stays remembered). */
 export function stopReminders() {
   if (stopSource) stopSource();
   stopSource = null;
   currentSource = null;
   state.items = [];
-  state.seen.clear();
-  state.primed = false;
+  state.seen = null; // the next user's memory is loaded at their first list
+  cards.clear();
   for (const fn of listeners) fn(state.items);
 }
 
 /** Asks the source for news now (after a change on the appointments page). */
 export function refreshReminders() {
   if (!stopSource) return;
+  if (typeof stopSource.refresh === 'function') { stopSource.refresh(); return; }
   stopSource();
   stopSource = currentSource(setDueAppointments);
 }

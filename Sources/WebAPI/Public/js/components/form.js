@@ -4,6 +4,7 @@ import { h, nextId, clear } from '../dom.js';
 import { icon } from './icons.js';
 import { button } from './ui.js';
 import { openDialog } from './dialog.js';
+import { dateInput, dateTimeInput, isDateValue, isDateTimeValue } from './date-input.js';
 import { ApiError } from '../api.js';
 import { errorText } from '../errors.js';
 import { t } from '../i18n/index.js';
@@ -107,6 +108,15 @@ function buildControl(field, id, value, notify) {
       const el = h('div', { class: 'color-field' }, picker, text, swatches);
       return { el, focusEl: text, get: () => text.value.trim().toLowerCase(), set };
     }
+    case 'date': {
+      const c = dateInput({ id, value: value ?? '', testid: common.testid, disabled: field.disabled, label: field.label, describedBy: common['aria-describedby'], onInput: notify });
+      return { el: c.el, focusEl: c.input, get: c.get, set: (v) => c.set(v ?? '') };
+    }
+    case 'datetime-local':
+    case 'datetime': {
+      const c = dateTimeInput({ id, value: value ?? '', testid: common.testid, disabled: field.disabled, label: field.label, describedBy: common['aria-describedby'], onInput: notify });
+      return { el: c.el, focusEl: c.input, get: c.get, set: (v) => c.set(v ?? '') };
+    }
     case 'custom': {
       const c = field.render(value, notify, { id, testid: common.testid });
       return { el: c.el, focusEl: c.focusEl || c.el, get: c.get, set: c.set || (() => {}), refresh: c.refresh };
@@ -147,7 +157,9 @@ function buildControl(field, id, value, notify) {
  * createForm({fields, values, onSubmit, onChange, testid, footer, errorMessage})
  * field: {name, label, type, required, placeholder, help, options, valueType,
  *         pattern, patternMessage, minLength, validate(v, all), visibleWhen(all), span:'half', disabled}
- * type 'section' is a heading between fields ({type:'section', label, help}); 'switch' an on/off toggle.
+ * type 'section' is a heading between fields ({type:'section', label, help}); 'switch' an on/off toggle;
+ * 'date' ("YYYY-MM-DD") and 'datetime' / 'datetime-local' ("YYYY-MM-DDTHH:MM") are our own inputs
+ * that read the same in every language (see date-input.js).
  * errorMessage(err) may word a server error for this form (null = the usual text).
  */
 export function createForm({ fields, values = {}, onSubmit, onChange, testid, footer, id, errorMessage } = {}) {
@@ -294,6 +306,8 @@ function validateOne(field, value, all) {
   }
   if (isEmpty(value)) return field.validateEmpty ? field.validate(value, all) : null;
   if (field.type === 'number' && Number.isNaN(value)) return t('validation.number');
+  if (field.type === 'date' && !isDateValue(value)) return t('date.invalid');
+  if ((field.type === 'datetime' || field.type === 'datetime-local') && !isDateTimeValue(value)) return t('date.invalidDateTime');
   if (field.minLength && String(value).length < field.minLength) return t('validation.minLength', { n: field.minLength });
   if (field.maxLength && String(value).length > field.maxLength) return t('validation.maxLength', { n: field.maxLength });
   if (field.pattern && !field.pattern.test(String(value))) return field.patternMessage || t('validation.format');

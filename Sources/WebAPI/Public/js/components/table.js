@@ -7,6 +7,7 @@ import { ApiError } from '../api.js';
 import { errorText } from '../errors.js';
 import { t } from '../i18n/index.js';
 import { formatNumber } from '../format.js';
+import { dateInput } from './date-input.js';
 
 const PAGE_SIZES = [20, 50, 100];
 
@@ -72,7 +73,8 @@ function rowMoreMenu(list, row) {
  * createTable({
  *   title, testid, dense (tighter cells for wide tables), columns:[{key, title, render(row), sortable, sortKey, width, align, className}],
  *   fetch({page, pageSize, sort, filters}) → {items,total},
- *   search:[{name, label, type:'text'|'select'|'date'|'number', options, placeholder, width, value}],
+ *   search:[{name, label, type:'text'|'select'|'date'|'number', options, placeholder, hint (the whole hint, as a tooltip), width, value}],
+ *     ('date' is our own YYYY-MM-DD input with a calendar, whatever the browser's locale),
  *   toolbar:[Node], bulkActions:[{label, danger, onClick(rows)}], rowActions(row) → [{label, onClick, danger, testid, more}],
  *     (actions with `more: true` go into a "更多" menu at the end of the row),
  *   empty:{text, action() → Node, icon}, rowKey:'id', defaultSort, clientSort(items, sort),
@@ -107,18 +109,31 @@ export function createTable(options) {
     const fields = opts.search.map((s) => {
       const id = `search-${s.name}`;
       let control;
+      let entry;
       if (s.type === 'select') {
         control = h('select', { id, class: 'input select', testid: `search-${s.name}` },
           h('option', { value: '' }, s.placeholder || t('common.all')),
           (typeof s.options === 'function' ? s.options() : s.options || []).map((o) => h('option', { value: String(o.value) }, o.label)));
         control.addEventListener('change', () => applySearch());
+      } else if (s.type === 'date') {
+        // Our own date input: YYYY-MM-DD in every language (the native one follows the browser's locale).
+        const date = dateInput({ id, testid: `search-${s.name}`, label: s.label, inlineError: true, onCommit: () => applySearch() });
+        control = date.el;
+        entry = { control, def: s, get: () => date.get(), set: (v) => date.set(v), check: () => date.check(), focus: date.focus };
       } else {
-        const type = s.type === 'date' || s.type === 'number' ? s.type : 'search';
-        control = h('input', { id, class: 'input', type, placeholder: s.placeholder || '', testid: `search-${s.name}`, spellcheck: 'false', step: type === 'number' ? 'any' : undefined });
+        const type = s.type === 'number' ? 'number' : 'search';
+        // The placeholder is a short hint; the title tells the whole of it (and shows a hint cut short).
+        control = h('input', {
+          id, class: 'input', type, placeholder: s.placeholder || '', title: s.hint || s.placeholder || undefined,
+          testid: `search-${s.name}`, spellcheck: 'false', step: type === 'number' ? 'any' : undefined,
+        });
       }
-      if (s.value !== undefined && s.value !== null) control.value = String(s.value);
-      searchInputs[s.name] = { control, def: s };
-      return h('div', { class: 'search-item', style: s.width ? { width: `${s.width}px` } : undefined },
+      if (!entry) {
+        entry = { control, def: s, get: () => control.value.trim(), set: (v) => { control.value = v == null ? '' : String(v); } };
+      }
+      if (s.value !== undefined && s.value !== null) entry.set(String(s.value));
+      searchInputs[s.name] = entry;
+      return h('div', { class: ['search-item', s.type === 'date' && 'is-date'], style: s.width ? { width: `${s.width}px` } : undefined },
         h('label', { class: 'search-label', for: id }, s.label), control);
     });
     const form = h('form', { class: 'search-form', role: 'search', testid: `${opts.testid || 'table'}-search` },
@@ -133,19 +148,22 @@ export function createTable(options) {
 
   function readFilters() {
     const f = {};
-    for (const [name, { control, def }] of Object.entries(searchInputs)) {
-      const v = control.value.trim();
+    for (const [name, { get, def }] of Object.entries(searchInputs)) {
+      const v = get();
       if (v !== '') f[name] = def.valueType === 'number' ? Number(v) : v;
     }
     return f;
   }
   function applySearch() {
+    // A date that is not a date is shown at its field, not sent.
+    const bad = Object.values(searchInputs).filter((s) => s.check && !s.check());
+    if (bad.length) { bad[0].focus(); return; }
     state.filters = readFilters();
     state.page = 1;
     load();
   }
   function resetSearch() {
-    for (const { control } of Object.values(searchInputs)) control.value = '';
+    for (const s of Object.values(searchInputs)) s.set('');
     applySearch();
   }
 
@@ -440,7 +458,7 @@ export function createTable(options) {
     get sort() { return state.sort; },
     setFilter(name, value) {
       const s = searchInputs[name];
-      if (s) s.control.value = value == null ? '' : String(value);
+      if (s) s.set(value == null ? '' : String(value));
       state.filters = readFilters();
     },
     refreshSearchOptions(name, options) {

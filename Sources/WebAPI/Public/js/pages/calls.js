@@ -27,7 +27,7 @@ const DISPOSITION_COLORS = {
 };
 const DIRECTION_COLORS = { inbound: 'blue', outbound: 'cyan', internal: 'default' };
 
-/** "2026-03-05" from a date input → the local day's first instant (or the next day's, for the end of a range), as RFC 3339. */
+/** "2026-03-05" from a date filter → the local day's first instant (or the next day's, for the end of a range), as RFC 3339. */
 export function dayBoundary(value, end = false) {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value || '');
   if (!m) return undefined;
@@ -82,11 +82,11 @@ export function render(root) {
     testid: 'calls-table',
     dense: true,
     search: [
-      { name: 'number', label: t('calls.number'), placeholder: t('calls.numberPlaceholder'), width: 200 },
+      { name: 'number', label: t('calls.number'), placeholder: t('calls.numberPlaceholder'), hint: t('calls.numberHint'), width: 230 },
       { name: 'direction', label: t('calls.direction'), type: 'select', width: 140, options: DIRECTIONS.map((d) => ({ value: d, label: t(`calls.direction.${d}`) })) },
       { name: 'disposition', label: t('calls.result'), type: 'select', width: 150, options: DISPOSITIONS.map((d) => ({ value: d, label: t(`calls.disposition.${d}`) })) },
-      { name: 'from', label: t('calls.dateFrom'), type: 'date', width: 230 },
-      { name: 'to', label: t('calls.dateTo'), type: 'date', width: 230 },
+      { name: 'from', label: t('calls.dateFrom'), type: 'date', width: 226 },
+      { name: 'to', label: t('calls.dateTo'), type: 'date', width: 226 },
     ],
     toolbar: [
       canExport ? button(t('calls.export'), { iconName: 'download', testid: 'calls-export', title: t('calls.exportHelp'), onClick: exportFiltered }) : null,

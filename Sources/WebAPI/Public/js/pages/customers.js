@@ -1,10 +1,11 @@
 // 客户列表 — customers: search by the configured fields, add/edit, delete,
 // transfer (to an agent or the public pool), export; per row follow-ups, a
 // callback appointment and the transfer history.
-import { h } from '../dom.js';
+import { h, clear } from '../dom.js';
 import { api, listAll, ApiError, withQuery } from '../api.js';
 import { createTable } from '../components/table.js';
-import { button, pageHeader, spinner } from '../components/ui.js';
+import { button, pageHeader, spinner, tag } from '../components/ui.js';
+import { openDialog } from '../components/dialog.js';
 import { icon } from '../components/icons.js';
 import { formDialog } from '../components/form.js';
 import { confirmDialog } from '../components/confirm.js';
@@ -17,7 +18,7 @@ import {
   loadCustomerFields, fieldSearchItems, fieldColumns, fieldFormItems, fieldFormValues, fieldBody,
   phonesField, phoneProblem, ownerCell, phonesCell, customerDetail, showTransfers, download,
 } from '../crm.js';
-import { openCustomerFollowUps } from './follow-ups.js';
+import { openCustomerFollowUps, routeQuery } from './follow-ups.js';
 import { appointmentDialog } from './appointments.js';
 
 const EXPORT = '/api/v1/customers/export.xlsx';
@@ -82,6 +83,82 @@ export function customerDialog({ customer = null, fields, fieldsError = null }) 
   });
 }
 
+/** The link to a customer's card (a plain "#id" without the permission to see customers). */
+export function customerLink(id, name, { testid = 'customer-link', onChanged } = {}) {
+  const text = name || t('customers.idLabel', { id });
+  if (!can('crm.customers.view')) return h('span', { testid }, text);
+  const a = h('a', { href: `#/crm/customers?id=${id}`, class: 'customer-link', testid, title: t('customers.openCard', { name: text }) }, icon('contact'), h('span', null, text));
+  a.addEventListener('click', (e) => {
+    if (e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return; // a new tab opens the list with the card
+    e.preventDefault();
+    openCustomerCard(id, { onChanged });
+  });
+  return a;
+}
+
+/**
+ * A customer's card (客户资料) over the current page: every number and field,
+ * the owner, and the actions the customer list has (edit, follow-ups,
+ * appointment, transfers). Also what #/crm/customers?id=N opens.
+ */
+export function openCustomerCard(id, { onChanged } = {}) {
+  const body = h('div', { class: 'customer-card', testid: 'customer-card-body' }, h('div', { class: 'empty' }, spinner()));
+  const actions = h('div', { class: 'customer-card-actions' });
+  const dlg = openDialog({
+    title: t('customers.cardTitle'),
+    width: 720,
+    testid: 'customer-card',
+    content: body,
+    footer: [actions, button(t('common.close'), { testid: 'customer-card-close', onClick: () => dlg.close() })],
+  });
+  const titleEl = dlg.panel.querySelector('.dialog-title');
+
+  async function load() {
+    const [res, { fields, error }] = await Promise.all([
+      api.get(`/api/v1/customers/${id}`).then((c) => ({ c }), (err) => ({ err })),
+      loadCustomerFields(),
+    ]);
+    if (dlg.closed) return;
+    clear(body);
+    clear(actions);
+    if (res.err) {
+      const gone = res.err instanceof ApiError && (res.err.status === 404 || res.err.code === 'out_of_scope');
+      body.appendChild(h('div', { class: gone ? 'detail-empty' : 'form-alert', role: 'alert', testid: 'customer-card-error' },
+        icon(gone ? 'info' : 'alert'), h('span', null, gone ? t('customers.cardGone', { id }) : errorText(res.err))));
+      return;
+    }
+    const c = res.c;
+    titleEl.textContent = c.name;
+    body.append(
+      h('div', { class: 'customer-card-head' },
+        h('span', { class: 'customer-card-avatar', 'aria-hidden': 'true' }, (c.name || '?').slice(0, 1)),
+        h('div', null,
+          h('strong', { class: 'customer-card-name', testid: 'customer-card-name' }, c.name),
+          h('div', { class: 'muted small' }, t('customers.idLabel', { id: c.id }))),
+        c.ownerId == null ? tag(t('crm.poolTag'), 'cyan') : null),
+      fieldsWarning(error),
+      customerDetail(c, fields));
+    const edit = async () => {
+      const saved = await customerDialog({ customer: c, fields, fieldsError: error });
+      if (saved === undefined) return;
+      toast.success(t('common.saved'));
+      if (onChanged) onChanged();
+      load();
+    };
+    actions.append(...[
+      { label: t('customers.transfers'), testid: 'customer-card-transfers', onClick: () => showTransfers(c) },
+      can('crm.followUps.view') ? { label: t('customers.followUps'), testid: 'customer-card-follow-ups', onClick: () => openCustomerFollowUps(c) } : null,
+      can('crm.appointments.create') ? {
+        label: t('customers.appoint'), testid: 'customer-card-appointment',
+        onClick: async () => { if (await appointmentDialog({ customer: c }) !== undefined) toast.success(t('appointments.created', { name: c.name })); },
+      } : null,
+      can('crm.customers.update') ? { label: t('common.edit'), testid: 'customer-card-edit', kind: 'primary', onClick: edit } : null,
+    ].filter(Boolean).map((a) => button(a.label, { kind: a.kind || 'default', testid: a.testid, onClick: a.onClick })));
+  }
+  load();
+  return dlg;
+}
+
 export function render(root) {
   const holder = h('section', { class: 'card page-loading', testid: 'customers-loading', role: 'status' }, spinner(), h('span', null, t('common.loading')));
   root.append(pageHeader(t('nav.crm.customers'), t('customers.desc')), holder);
@@ -117,7 +194,7 @@ function build(fields, fieldsError) {
     dense: true,
     defaultSort: '-createdAt',
     search: [
-      { name: 'q', label: t('common.keyword'), placeholder: t('customers.searchPlaceholder') },
+      { name: 'q', label: t('common.keyword'), placeholder: t('customers.searchPlaceholder'), hint: t('customers.searchHint') },
       {
         name: 'owner', label: t('crm.owner'), type: 'select', placeholder: t('customers.ownerAll'),
         options: [{ value: 'me', label: t('customers.ownerMine') }, { value: 'pool', label: t('crm.pool') }],
@@ -162,6 +239,10 @@ function build(fields, fieldsError) {
   });
 
   table.reload();
+
+  // #/crm/customers?id=N (e.g. from a data package's rows opened in a new tab): that customer's card.
+  const focus = Number(routeQuery().get('id'));
+  if (Number.isInteger(focus) && focus > 0) openCustomerCard(focus, { onChanged: () => table.reload() });
 
   async function edit(customer) {
     const saved = await customerDialog({ customer, fields, fieldsError });
