@@ -11,8 +11,15 @@ enum LogoController {
             Endpoint(method: .get, path: "/api/v1/logo", access: .anonymous, summary: "The uploaded logo (404 when none)", tag: "organization",
                      response: .string(format: "binary"), responseContentType: "image/*")
         ) { _, _ in
-            guard let logo = try await s.repos.logo.load() else {
+            guard var logo = try await s.repos.logo.load() else {
                 throw APIError(.notFound, code: "not_found", message: "No logo has been uploaded")
+            }
+            // A logo stored before SVGs were rebuilt on upload is rebuilt on the way out.
+            if logo.contentType == "image/svg+xml" {
+                guard let safe = try? SVGSanitizer.sanitize(logo.bytes) else {
+                    throw APIError(.notFound, code: "not_found", message: "No logo has been uploaded")
+                }
+                logo.bytes = Array(safe.utf8)
             }
             return Response(
                 status: .ok,
@@ -34,9 +41,17 @@ enum LogoController {
             } catch let error as HTTPError where error.status == .contentTooLarge {
                 throw APIError(.contentTooLarge, code: "payload_too_large", message: "The logo must be at most 512 KiB")
             }
-            let bytes = Array(buffer.readableBytesView)
+            var bytes = Array(buffer.readableBytesView)
             let declared = request.headers[.contentType]?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
             let type = try ImageSniffer.check(bytes, declared: declared)
+            if type == "image/svg+xml" {
+                // Stored as rebuilt from the safe subset, never as uploaded.
+                do {
+                    bytes = Array(try SVGSanitizer.sanitize(bytes).utf8)
+                } catch {
+                    throw DomainError.invalid("file", "the SVG could not be read as a plain image (\(error)); upload a PNG or a simple SVG")
+                }
+            }
             try await s.repos.logo.save(Logo(contentType: type, bytes: bytes))
             try await s.audit.record("logo.update", target: "logo", detail: "\(type) \(bytes.count) bytes", actor: caller.actor)
             return .noContent
@@ -51,8 +66,8 @@ enum LogoController {
     }
 }
 
-/// Trusts the bytes, not the declared type: only real PNG, JPEG and
-/// script-free SVG get in.
+/// Trusts the bytes, not the declared type: only real PNG, JPEG and SVG
+/// (which `SVGSanitizer` then rebuilds) get in.
 enum ImageSniffer {
     static func check(_ bytes: [UInt8], declared: String) throws -> String {
         guard !bytes.isEmpty else { throw DomainError.invalid("file", "the file is empty") }
@@ -62,11 +77,6 @@ enum ImageSniffer {
         } else if bytes.starts(with: [0xFF, 0xD8, 0xFF]) {
             actual = "image/jpeg"
         } else if let text = String(validating: bytes, as: UTF8.self), isSVG(text) {
-            let lowered = text.lowercased()
-            let dangerous = ["<script", "javascript:", "<foreignobject", "<iframe", "<embed", "<object", "<!entity"]
-            if dangerous.contains(where: lowered.contains) || lowered.range(of: #"\son[a-z]+\s*="#, options: .regularExpression) != nil {
-                throw DomainError.invalid("file", "SVG logos must not contain scripts, event handlers or embedded content")
-            }
             actual = "image/svg+xml"
         } else {
             throw APIError(.unsupportedMediaType, code: "unsupported_media_type", message: "The logo must be a PNG, JPEG or SVG image")

@@ -1,5 +1,9 @@
 // fetch wrapper: JSON in/out, bearer token + session cookie, typed errors.
 const TOKEN_KEY = 'hotline.token';
+// "This browser signed in and has not signed out": without it (and without a
+// token in this tab) a page load does not ask GET /api/v1/me, which could
+// only answer 401. Set at sign-in; cleared at sign-out and on any 401.
+const SIGNED_IN_KEY = 'hotline.signedIn';
 
 const handlers = {
   unauthenticated: () => {},
@@ -24,9 +28,16 @@ export function getToken() {
 }
 export function setToken(token) {
   try { if (token) sessionStorage.setItem(TOKEN_KEY, token); } catch { /* ignore */ }
+  try { localStorage.setItem(SIGNED_IN_KEY, '1'); } catch { /* ignore */ }
 }
 export function clearToken() {
   try { sessionStorage.removeItem(TOKEN_KEY); } catch { /* ignore */ }
+  try { localStorage.removeItem(SIGNED_IN_KEY); } catch { /* ignore */ }
+}
+/** Whether a session may exist (a token in this tab, or a sign-in in this browser not yet ended). */
+export function mightBeSignedIn() {
+  if (getToken()) return true;
+  try { return localStorage.getItem(SIGNED_IN_KEY) === '1'; } catch { return true; }
 }
 
 function queryString(query) {

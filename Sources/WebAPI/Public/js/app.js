@@ -1,7 +1,7 @@
 // Boot, auth guard and routing between the login, the forced password
 // change and the signed-in layout.
 import { h, clear } from './dom.js';
-import { api, setApiHandlers, clearToken } from './api.js';
+import { api, setApiHandlers, clearToken, mightBeSignedIn } from './api.js';
 import { t, onLangChange } from './i18n/index.js';
 import { currentPath, navigate, onRouteChange } from './router.js';
 import { session, can, loadMe, loadVersion, refreshLogo } from './state.js';
@@ -81,6 +81,7 @@ function mountStandalone(page, ctx) {
 async function logout() {
   try { await api.post('/api/v1/auth/logout', undefined, { quiet: true }); } catch { /* already gone */ }
   clearToken();
+  runCleanup(); // the page lets go of its timers and listeners before the reminders say "nothing due"
   stopReminders();
   session.user = null;
   returnTo = null;
@@ -95,6 +96,7 @@ async function afterLogin() {
   } catch (err) {
     if (err.code !== 'password_change_required') throw err;
   }
+  refreshLogo({ check: true }); // a logo uploaded from another browser shows up after the next sign-in
   const target = session.user && session.user.mustChangePassword ? '/password-required' : (returnTo || '/');
   returnTo = null;
   resetLayout();
@@ -161,6 +163,7 @@ async function boot() {
       if (!session.user) return;
       session.user = null;
       clearToken();
+      runCleanup();
       stopReminders();
       returnTo = currentPath();
       toast.info(t('auth.sessionExpired'));
@@ -176,11 +179,17 @@ async function boot() {
   onLangChange(() => { resetLayout(); render(); });
   onRouteChange(() => render());
 
-  const [me] = await Promise.allSettled([loadMe(), loadVersion(), refreshLogo()]);
+  // No sign of a session in this browser: straight to the login page, without a GET /me that can only fail.
+  const [me] = await Promise.allSettled([
+    mightBeSignedIn() ? loadMe() : Promise.reject(null),
+    loadVersion().then(() => refreshLogo()),
+  ]);
   if (me.status === 'rejected') {
-    session.user = me.reason && me.reason.code === 'password_change_required'
+    const reason = me.reason;
+    session.user = reason && reason.code === 'password_change_required'
       ? { username: '', mustChangePassword: true, permissions: [] }
       : null;
+    if (reason && reason.status === 401) clearToken(); // the session ended (expired, or signed out elsewhere)
   }
   render();
 }

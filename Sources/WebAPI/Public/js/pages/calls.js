@@ -82,11 +82,11 @@ export function render(root) {
     testid: 'calls-table',
     dense: true,
     search: [
-      { name: 'number', label: t('calls.number'), placeholder: t('calls.numberPlaceholder'), hint: t('calls.numberHint'), width: 230 },
-      { name: 'direction', label: t('calls.direction'), type: 'select', width: 140, options: DIRECTIONS.map((d) => ({ value: d, label: t(`calls.direction.${d}`) })) },
+      { name: 'number', label: t('calls.number'), placeholder: t('calls.numberPlaceholder'), hint: t('calls.numberHint'), width: 226 },
+      { name: 'direction', label: t('calls.direction'), type: 'select', width: 130, options: DIRECTIONS.map((d) => ({ value: d, label: t(`calls.direction.${d}`) })) },
       { name: 'disposition', label: t('calls.result'), type: 'select', width: 150, options: DISPOSITIONS.map((d) => ({ value: d, label: t(`calls.disposition.${d}`) })) },
-      { name: 'from', label: t('calls.dateFrom'), type: 'date', width: 226 },
-      { name: 'to', label: t('calls.dateTo'), type: 'date', width: 226 },
+      { name: 'from', label: t('calls.dateFrom'), type: 'date', width: 210 },
+      { name: 'to', label: t('calls.dateTo'), type: 'date', width: 210 },
     ],
     toolbar: [
       canExport ? button(t('calls.export'), { iconName: 'download', testid: 'calls-export', title: t('calls.exportHelp'), onClick: exportFiltered }) : null,

@@ -1,7 +1,7 @@
 // 客户列表 — customers: search by the configured fields, add/edit, delete,
 // transfer (to an agent or the public pool), export; per row follow-ups, a
 // callback appointment and the transfer history.
-import { h, clear } from '../dom.js';
+import { h, clear, append } from '../dom.js';
 import { api, listAll, ApiError, withQuery } from '../api.js';
 import { createTable } from '../components/table.js';
 import { button, pageHeader, spinner, tag } from '../components/ui.js';
@@ -87,7 +87,7 @@ export function customerDialog({ customer = null, fields, fieldsError = null }) 
 export function customerLink(id, name, { testid = 'customer-link', onChanged } = {}) {
   const text = name || t('customers.idLabel', { id });
   if (!can('crm.customers.view')) return h('span', { testid }, text);
-  const a = h('a', { href: `#/crm/customers?id=${id}`, class: 'customer-link', testid, title: t('customers.openCard', { name: text }) }, icon('contact'), h('span', null, text));
+  const a = h('a', { href: `#/crm/customers?id=${id}`, class: 'customer-link', testid, title: t('customers.openCard', { name: text }) }, icon('contact'), h('span', { class: 'customer-link-text' }, text));
   a.addEventListener('click', (e) => {
     if (e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return; // a new tab opens the list with the card
     e.preventDefault();
@@ -104,14 +104,14 @@ export function customerLink(id, name, { testid = 'customer-link', onChanged } =
 export function openCustomerCard(id, { onChanged } = {}) {
   const body = h('div', { class: 'customer-card', testid: 'customer-card-body' }, h('div', { class: 'empty' }, spinner()));
   const actions = h('div', { class: 'customer-card-actions' });
+  const primary = h('span', { class: 'customer-card-primary' });
   const dlg = openDialog({
     title: t('customers.cardTitle'),
     width: 720,
     testid: 'customer-card',
     content: body,
-    footer: [actions, button(t('common.close'), { testid: 'customer-card-close', onClick: () => dlg.close() })],
+    footer: [actions, button(t('common.close'), { testid: 'customer-card-close', onClick: () => dlg.close() }), primary],
   });
-  const titleEl = dlg.panel.querySelector('.dialog-title');
 
   async function load() {
     const [res, { fields, error }] = await Promise.all([
@@ -121,6 +121,7 @@ export function openCustomerCard(id, { onChanged } = {}) {
     if (dlg.closed) return;
     clear(body);
     clear(actions);
+    clear(primary);
     if (res.err) {
       const gone = res.err instanceof ApiError && (res.err.status === 404 || res.err.code === 'out_of_scope');
       body.appendChild(h('div', { class: gone ? 'detail-empty' : 'form-alert', role: 'alert', testid: 'customer-card-error' },
@@ -128,8 +129,7 @@ export function openCustomerCard(id, { onChanged } = {}) {
       return;
     }
     const c = res.c;
-    titleEl.textContent = c.name;
-    body.append(
+    append(body, [
       h('div', { class: 'customer-card-head' },
         h('span', { class: 'customer-card-avatar', 'aria-hidden': 'true' }, (c.name || '?').slice(0, 1)),
         h('div', null,
@@ -137,7 +137,7 @@ export function openCustomerCard(id, { onChanged } = {}) {
           h('div', { class: 'muted small' }, t('customers.idLabel', { id: c.id }))),
         c.ownerId == null ? tag(t('crm.poolTag'), 'cyan') : null),
       fieldsWarning(error),
-      customerDetail(c, fields));
+      customerDetail(c, fields)]);
     const edit = async () => {
       const saved = await customerDialog({ customer: c, fields, fieldsError: error });
       if (saved === undefined) return;
@@ -152,8 +152,8 @@ export function openCustomerCard(id, { onChanged } = {}) {
         label: t('customers.appoint'), testid: 'customer-card-appointment',
         onClick: async () => { if (await appointmentDialog({ customer: c }) !== undefined) toast.success(t('appointments.created', { name: c.name })); },
       } : null,
-      can('crm.customers.update') ? { label: t('common.edit'), testid: 'customer-card-edit', kind: 'primary', onClick: edit } : null,
-    ].filter(Boolean).map((a) => button(a.label, { kind: a.kind || 'default', testid: a.testid, onClick: a.onClick })));
+    ].filter(Boolean).map((a) => button(a.label, { testid: a.testid, onClick: a.onClick })));
+    if (can('crm.customers.update')) primary.appendChild(button(t('common.edit'), { kind: 'primary', iconName: 'edit', testid: 'customer-card-edit', onClick: edit }));
   }
   load();
   return dlg;

@@ -13,6 +13,7 @@ import { formatDateTime, formatDateMinute, formatNumber } from '../format.js';
 import { can } from '../state.js';
 import { t, tOr } from '../i18n/index.js';
 import { download } from '../crm.js';
+import { customerLink } from './customers.js';
 
 const TEMPLATE = '/api/v1/customers/template.xlsx';
 const BACKUP = '/api/v1/customers/backup.zip';
@@ -79,8 +80,34 @@ function valuesCell(r) {
   return h('span', { class: 'kv-list', title: text }, entries.map(([k, v]) => h('span', { class: 'kv' }, h('span', { class: 'muted' }, `${k}:`), ' ', String(v))));
 }
 
+/**
+ * The customer a row made (imported) or met: a link to the customer's card.
+ * The row carries the id; its name comes with the row (customerName) where
+ * the server sends it, else from the file's values, else it is looked up
+ * (once per customer and drawer).
+ */
+function customerCell(r, names) {
+  if (r.customerId == null) return null;
+  const id = r.customerId;
+  const fromFile = r.values && (r.values['姓名'] || r.values.name);
+  const known = r.customerName || (r.result === 'imported' ? fromFile : null);
+  const link = customerLink(id, known, { testid: 'row-customer' });
+  if (!known && link.tagName === 'A' && names) {
+    if (!names.has(id)) names.set(id, api.get(`/api/v1/customers/${id}`, null, { quiet: true }).then((c) => c && c.name, () => null));
+    names.get(id).then((name) => {
+      const label = link.querySelector('.customer-link-text');
+      if (name && label) {
+        label.textContent = name;
+        link.title = t('customers.openCard', { name });
+      }
+    });
+  }
+  return link;
+}
+
 /** A data package and its rows, filterable by result. */
 export function openPackage(pkg, { result = null } = {}) {
+  const names = new Map(); // customer id → Promise of the name
   const rows = createTable({
     title: t('data.rowsTitle'),
     testid: 'package-rows-table',
@@ -93,6 +120,7 @@ export function openPackage(pkg, { result = null } = {}) {
     columns: [
       { key: 'row', title: t('data.row'), align: 'right', width: 80, className: 'num', render: (r) => String(r.row) },
       { key: 'result', title: t('data.result'), nowrap: true, width: 100, render: (r) => resultTag(r.result) },
+      { key: 'customer', title: t('data.customer'), nowrap: true, render: (r) => customerCell(r, names) },
       { key: 'reason', title: t('data.reason'), className: 'cell-wrap', render: (r) => reasonText(r) },
       { key: 'values', title: t('data.values'), render: valuesCell },
     ],

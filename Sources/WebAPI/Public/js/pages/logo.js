@@ -44,7 +44,7 @@ export function render(root) {
     upload.classList.add('loading');
     try {
       await request('PUT', '/api/v1/logo', { raw: f, contentType: f.type });
-      await refreshLogo();
+      await refreshLogo({ present: true });
       toast.success(t('logo.uploaded'));
     } catch (err) {
       status.textContent = errorText(err);
@@ -59,7 +59,7 @@ export function render(root) {
     if (!ok) return;
     try {
       await api.del('/api/v1/logo');
-      await refreshLogo();
+      await refreshLogo({ present: false });
       toast.success(t('logo.removed'));
     } catch (err) {
       toast.error(errorText(err));
