@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs what the test suites need on a fresh Debian machine with Swift:
-# SIP peers we did not write (sipp, sipsak, linphonec, baresip), sox (audio
+# SIP peers we did not write (sipp, sipsak, linphonec, baresip), iptables (a
+# firewall in a test's own network namespace), sox (audio
 # fixtures), LibreOffice (the .xlsx round trip),
 # Debian packages (Chromium for the browser tests, CJK fonts so screenshots
 # are readable) and Python packages (pytest, Playwright, an OpenAPI
 # validator). Idempotent: installs only what is missing.
 set -euo pipefail
 
-apt_packages=(chromium fonts-wqy-microhei python3 python3-pip curl iproute2 sip-tester sipsak linphone-cli baresip sox libreoffice-calc-nogui zlib1g-dev)
+apt_packages=(chromium fonts-wqy-microhei python3 python3-pip curl iproute2 iptables sip-tester sipsak linphone-cli baresip sox libreoffice-calc-nogui zlib1g-dev)
 missing=()
 for pkg in "${apt_packages[@]}"; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")

@@ -49,7 +49,8 @@ public struct ContactQualifier: Service {
                     break
                 }
                 if Task.isShuttingDownGracefully { break }
-                await qualifyAll()
+                // A stop does not wait for a round's probes to time out.
+                await cancelWhenGracefulShutdown { await qualifyAll() }
             }
             group.cancelAll()
         }
@@ -88,6 +89,8 @@ public struct ContactQualifier: Service {
             updated.rttMs = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
             updated.reachable = true
         } catch {
+            // A probe cut short by a stop says nothing about the phone.
+            if Task.isCancelled { return }
             updated.reachable = false
             updated.rttMs = nil
         }

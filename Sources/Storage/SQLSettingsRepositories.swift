@@ -114,6 +114,10 @@ struct FileLogoStore: LogoStore {
         return nil
     }
 
+    func exists() -> Bool {
+        Self.extensions.values.contains { FileManager.default.fileExists(atPath: directory + "/logo." + $0) }
+    }
+
     func save(_ logo: Logo) async throws {
         guard let ext = Self.extensions[logo.contentType] else { throw DomainError.invalid("contentType", "unsupported image type") }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

@@ -105,9 +105,13 @@ public enum WebApp {
             struct Body: Encodable {
                 let status: String
                 let version: String
+                /// Whether `/api/v1/logo` has one: the login page asks for it only then.
+                let logo: Bool
                 let failing: [HealthProblem]?
             }
-            let body = Body(status: failing.isEmpty ? "ok" : "unavailable", version: version, failing: failing.isEmpty ? nil : failing)
+            let body = Body(
+                status: failing.isEmpty ? "ok" : "unavailable", version: version, logo: repos.logo.exists(),
+                failing: failing.isEmpty ? nil : failing)
             return try .json(body, status: failing.isEmpty ? .ok : .serviceUnavailable)
         }
         router.get("/metrics") { _, _ -> Response in

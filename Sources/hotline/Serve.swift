@@ -127,6 +127,8 @@ struct Serve: AsyncParsableCommand {
         let sql = database.sql
         let events = EventHub()
         let board = ServiceBoard()
+        let connections = HTTPConnections()
+        let pbxMetrics = PBXMetrics(sip: sipService, calls: b2bua, media: media, cdr: cdr, location: location, connections: connections)
         let config = WebAppConfiguration(
             repositories: repos, version: Hotline.version, hasher: hasher, recordingsDirectory: storage.dataDirectory + "/recordings",
             healthCheck: {
@@ -141,10 +143,9 @@ struct Serve: AsyncParsableCommand {
                 }
                 return failing
             },
-            sipSecurity: registrar, events: events
+            sipSecurity: registrar, events: events, extraMetrics: { await pbxMetrics.render() }
         )
         let router = WebApp.buildRouter(config, logger: logger)
-        let connections = HTTPConnections()
         let app = Application(
             router: router,
             server: WebApp.server(router: router, connections: connections),

@@ -128,6 +128,8 @@ public struct Logo: Sendable, Equatable {
 
 public protocol LogoStore: Sendable {
     func load() async throws -> Logo?
+    /// Whether a logo has been uploaded, without reading it.
+    func exists() -> Bool
     func save(_ logo: Logo) async throws
     func remove() async throws
 }

@@ -1,35 +1,31 @@
 import { getLang } from './i18n/index.js';
 
 const cache = new Map();
-function fmt(kind) {
-  const key = `${getLang()}|${kind}`;
-  if (!cache.has(key)) {
-    const date = { year: 'numeric', month: '2-digit', day: '2-digit' };
-    const opts = kind === 'date' ? date
-      : kind === 'minute' ? { ...date, hour: '2-digit', minute: '2-digit', hour12: false }
-        : { ...date, hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false };
-    cache.set(key, new Intl.DateTimeFormat(getLang(), opts));
-  }
-  return cache.get(key);
+
+// Dates read YYYY-MM-DD in both languages (as the date filters take them):
+// 12/03/2026 means March 12 to half the world and December 3 to the rest.
+const pad = (n) => String(n).padStart(2, '0');
+function parts(d) {
+  return { day: `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`, hm: `${pad(d.getHours())}:${pad(d.getMinutes())}`, s: pad(d.getSeconds()) };
+}
+
+function format(value, render) {
+  if (!value) return '—';
+  const d = new Date(value);
+  return Number.isNaN(d.getTime()) ? String(value) : render(parts(d));
 }
 
 export function formatDateTime(value) {
-  if (!value) return '—';
-  const d = new Date(value);
-  return Number.isNaN(d.getTime()) ? String(value) : fmt('datetime').format(d);
+  return format(value, (p) => `${p.day} ${p.hm}:${p.s}`);
 }
 
 /** Date and time to the minute (dense tables). */
 export function formatDateMinute(value) {
-  if (!value) return '—';
-  const d = new Date(value);
-  return Number.isNaN(d.getTime()) ? String(value) : fmt('minute').format(d);
+  return format(value, (p) => `${p.day} ${p.hm}`);
 }
 
 export function formatDate(value) {
-  if (!value) return '—';
-  const d = new Date(value);
-  return Number.isNaN(d.getTime()) ? String(value) : fmt('date').format(d);
+  return format(value, (p) => p.day);
 }
 
 export function formatNumber(n) {

@@ -115,9 +115,9 @@ const cards = (() => {
       h('div', { class: 'reminder-body' },
         h('div', { class: 'reminder-title' }, title),
         h('div', { class: 'reminder-text' }, text),
-        meta ? h('div', { class: 'reminder-meta' }, meta) : null,
-        h('div', { class: 'reminder-actions' },
-          h('button', { type: 'button', class: 'link-btn', testid: 'reminder-view', onclick: () => { dismiss(key); onView(); } }, t('reminders.view')))),
+        h('div', { class: 'reminder-foot' },
+          h('span', { class: 'reminder-meta' }, meta || null),
+          h('button', { type: 'button', class: 'link-btn reminder-view', testid: 'reminder-view', onclick: () => { dismiss(key); onView(); } }, t('reminders.view')))),
       h('button', {
         type: 'button', class: 'toast-close', testid: 'reminder-dismiss', 'aria-label': t('reminders.dismiss'), title: t('reminders.dismiss'),
         onclick: () => dismiss(key),
@@ -131,7 +131,7 @@ const cards = (() => {
       testid: 'toast-reminder', key,
       title: t('reminders.title'),
       text: t('reminders.due', { customer: a.customerName || `#${a.customerId}` }),
-      meta: [h('span', { class: 'num' }, formatDateMinute(a.at)), ` · ${formatRelative(a.at)}`, a.note ? h('span', { class: 'reminder-note', title: a.note }, a.note) : null],
+      meta: [h('span', { class: 'num' }, formatDateMinute(a.at)), ` · ${formatRelative(a.at)}`, a.note ? [' · ', h('span', { class: 'reminder-note', title: a.note }, a.note)] : null],
       onView: () => navigate('/crm/appointments?due=true'),
     });
   }

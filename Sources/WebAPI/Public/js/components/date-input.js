@@ -313,6 +313,12 @@ export function dateInput({
     valid,
     /** Shows the problem (if any) at the field; true when fine. */
     check: showValidity,
+    /** Shows another problem (e.g. a range the wrong way round) at the field. */
+    fail(message) {
+      input.setAttribute('aria-invalid', 'true');
+      el.classList.add('is-invalid');
+      if (error) { error.hidden = false; error.textContent = message; }
+    },
     focus: () => input.focus(),
     close: () => close(false),
   };

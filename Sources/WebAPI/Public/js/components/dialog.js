@@ -69,6 +69,8 @@ export function openDialog({ title, content, footer, width, variant = 'modal', t
   };
   stack.push(api);
   setTimeout(() => {
+    // Someone (or a test) already went into the dialog: do not pull the focus away mid-typing.
+    if (panel.contains(document.activeElement) && document.activeElement !== panel) return;
     const target = initialFocus ? panel.querySelector(initialFocus) : null;
     const first = target || panel.querySelector('input:not([disabled]):not([type=hidden]):not([readonly]), select:not([disabled]), textarea:not([disabled])') || focusables(panel).find((el) => !el.classList.contains('dialog-x')) || panel;
     if (first === panel) panel.setAttribute('tabindex', '-1');

@@ -74,7 +74,8 @@ function rowMoreMenu(list, row) {
  *   title, testid, dense (tighter cells for wide tables), columns:[{key, title, render(row), sortable, sortKey, width, align, className}],
  *   fetch({page, pageSize, sort, filters}) → {items,total},
  *   search:[{name, label, type:'text'|'select'|'date'|'number', options, placeholder, hint (the whole hint, as a tooltip), width, value}],
- *     ('date' is our own YYYY-MM-DD input with a calendar, whatever the browser's locale),
+ *     ('date' is our own YYYY-MM-DD input with a calendar, whatever the browser's locale; `notBefore: NAME`
+ *     refuses an end date before the start date NAME),
  *   toolbar:[Node], bulkActions:[{label, danger, onClick(rows)}], rowActions(row) → [{label, onClick, danger, testid, more}],
  *     (actions with `more: true` go into a "更多" menu at the end of the row),
  *   empty:{text, action() → Node, icon}, rowKey:'id', defaultSort, clientSort(items, sort),
@@ -119,7 +120,7 @@ export function createTable(options) {
         // Our own date input: YYYY-MM-DD in every language (the native one follows the browser's locale).
         const date = dateInput({ id, testid: `search-${s.name}`, label: s.label, inlineError: true, onCommit: () => applySearch() });
         control = date.el;
-        entry = { control, def: s, get: () => date.get(), set: (v) => date.set(v), check: () => date.check(), focus: date.focus };
+        entry = { control, def: s, get: () => date.get(), set: (v) => date.set(v), check: () => date.check(), fail: date.fail, focus: date.focus };
       } else {
         const type = s.type === 'number' ? 'number' : 'search';
         // The placeholder is a short hint; the title tells the whole of it (and shows a hint cut short).
@@ -158,6 +159,15 @@ export function createTable(options) {
     // A date that is not a date is shown at its field, not sent.
     const bad = Object.values(searchInputs).filter((s) => s.check && !s.check());
     if (bad.length) { bad[0].focus(); return; }
+    // A range the wrong way round ({name:'to', type:'date', notBefore:'from'}) is said at its end.
+    for (const s of Object.values(searchInputs)) {
+      const start = s.def.notBefore && searchInputs[s.def.notBefore];
+      if (start && s.get() && start.get() && s.get() < start.get()) {
+        s.fail(t('date.beforeStart', { start: start.def.label }));
+        s.focus();
+        return;
+      }
+    }
     state.filters = readFilters();
     state.page = 1;
     load();

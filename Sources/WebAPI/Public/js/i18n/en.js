@@ -54,6 +54,7 @@ export default {
   'date.formatHint': 'Year-month-day, e.g. 2026-03-05 (2026/3/5 and 20260305 work too)',
   'date.invalid': 'Enter a date like 2026-03-05',
   'date.invalidDateTime': 'Enter a date and a time like 2026-03-05 14:30',
+  'date.beforeStart': 'Must be on or after "{start}"',
   'date.choose': 'Choose a date',
   'date.chooseFor': 'Choose {label}',
   'date.prevYear': 'Previous year',

@@ -54,6 +54,7 @@ export default {
   'date.formatHint': '按“年-月-日”输入，例如 2026-03-05；也可输入 2026/3/5 或 20260305',
   'date.invalid': '请输入有效日期，如 2026-03-05',
   'date.invalidDateTime': '请输入完整的日期和时间，如 2026-03-05 14:30',
+  'date.beforeStart': '不能早于{start}',
   'date.choose': '选择日期',
   'date.chooseFor': '选择{label}',
   'date.prevYear': '上一年',

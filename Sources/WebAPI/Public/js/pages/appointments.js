@@ -1,6 +1,6 @@
 // 预约登记 — appointments (callbacks): list, due filter, add/edit/delete,
 // mark done; overdue rows stand out. The reminders themselves live in
-// ../reminders.js (top-bar bell and toasts on every page).
+// ../reminders.js (top-bar bell and a card per due appointment on every page).
 import { h } from '../dom.js';
 import { api } from '../api.js';
 import { createTable } from '../components/table.js';

@@ -85,8 +85,8 @@ export function render(root) {
       { name: 'number', label: t('calls.number'), placeholder: t('calls.numberPlaceholder'), hint: t('calls.numberHint'), width: 226 },
       { name: 'direction', label: t('calls.direction'), type: 'select', width: 130, options: DIRECTIONS.map((d) => ({ value: d, label: t(`calls.direction.${d}`) })) },
       { name: 'disposition', label: t('calls.result'), type: 'select', width: 150, options: DISPOSITIONS.map((d) => ({ value: d, label: t(`calls.disposition.${d}`) })) },
-      { name: 'from', label: t('calls.dateFrom'), type: 'date', width: 210 },
-      { name: 'to', label: t('calls.dateTo'), type: 'date', width: 210 },
+      { name: 'from', label: t('calls.dateFrom'), type: 'date' },
+      { name: 'to', label: t('calls.dateTo'), type: 'date', notBefore: 'from' },
     ],
     toolbar: [
       canExport ? button(t('calls.export'), { iconName: 'download', testid: 'calls-export', title: t('calls.exportHelp'), onClick: exportFiltered }) : null,
