@@ -603,3 +603,30 @@ def test_reminders_once_in_a_corner(server, browser):
     assert not watch.errors, watch.errors
     ctx.close()
     assert server["server"].proc.poll() is None
+
+
+# ---------------------------------------------------------------- server rules in the interface language
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_server_rule_reads_in_the_interface_language(server, browser, lang):
+    """Refusals carry the rule as a catalogue key (`reason`); the page words it in its
+    language instead of showing the server's English sentence."""
+    api = server["api"]
+    number = "8" + ("71" if lang == "en" else "72")
+    api.call("POST", "/api/v1/extensions", {"number": number, "name": "bound"})
+    api.call("POST", "/api/v1/users", {"username": f"bound{lang.replace('-', '')}", "extension": number})
+    ctx, page = new_page(browser, lang)
+    try:
+        page.goto(server["base"] + "/")
+        sign_in(page, server["base"])
+        open_page(page, "pbx.extensions", "extensions-table")
+        row = page.locator('[data-testid="extensions-table"] [data-testid="row"]').filter(has_text=number).first
+        row.get_by_test_id("ext-delete").click()
+        page.get_by_test_id("confirm-ok").click()
+        toast = page.locator(".toast").last
+        expected = f"分机 {number} 已绑定用户" if lang == "zh-CN" else f"Extension {number} is bound to user"
+        expect(toast).to_contain_text(expected)
+        if lang == "zh-CN":
+            expect(toast).not_to_contain_text("bind them")
+    finally:
+        ctx.close()

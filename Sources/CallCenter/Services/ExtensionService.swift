@@ -95,7 +95,9 @@ public struct ExtensionService: Sendable {
     public func delete(_ id: Int64, by actor: Actor) async throws -> PhoneExtension {
         let ext = try await get(id)
         if let holder = try await repos.users.findByExtension(ext.number) {
-            throw DomainError(.inUse, "extension \(ext.number) is bound to user \(holder.username); bind them to another extension first")
+            throw DomainError(
+                .inUse, "extension \(ext.number) is bound to user \(holder.username); bind them to another extension first",
+                code: MessageCode("extensionBound", ["number": ext.number, "user": holder.username]))
         }
         try await repos.registrations.removeAll(number: ext.number)
         try await repos.extensions.delete(id)
@@ -152,7 +154,7 @@ public struct ExtensionService: Sendable {
             }
             // Forwarding to itself would ring the same phones again forever.
             guard target != number else {
-                throw DomainError.invalid(field, "extension \(number) cannot forward to itself")
+                throw DomainError.invalid(field, "extension \(number) cannot forward to itself", code: MessageCode("forwardToSelf", ["number": number]))
             }
         }
         guard (5...300).contains(value.noAnswerSeconds) else {

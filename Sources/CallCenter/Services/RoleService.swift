@@ -90,7 +90,9 @@ public struct RoleService: Sendable {
             return !actor.principal.canSee(user: probe, in: tree)
         }
         guard outside.isEmpty else {
-            throw DomainError(.forbidden, "role “\(role.name)” is also held by \(outside.count) user(s) outside your departments; only someone whose scope covers them all can change it")
+            throw DomainError(
+                .forbidden, "role “\(role.name)” is also held by \(outside.count) user(s) outside your departments; only someone whose scope covers them all can change it",
+                code: MessageCode("roleHeldOutside", ["role": role.name, "count": String(outside.count)]))
         }
     }
 

@@ -196,7 +196,8 @@ public struct UserService: Sendable {
     private func requireFreeExtension(_ ext: String?, except userId: Int64?) async throws {
         guard let ext else { return }
         guard try await repos.extensions.find(number: ext) != nil else {
-            throw DomainError.invalid("extension", "extension \(ext) does not exist; create it under PBX配置 → 分机设置 first")
+            throw DomainError.invalid(
+                "extension", "extension \(ext) does not exist; create it under PBX配置 → 分机设置 first", code: MessageCode("noSuchExtension", ["number": ext]))
         }
         guard let holder = try await repos.users.findByExtension(ext), holder.id != userId else { return }
         throw DomainError(.conflict, "extension \(ext) is already bound to \(holder.username)", field: "extension")

@@ -13,13 +13,15 @@ const handlers = {
 export function setApiHandlers(h) { Object.assign(handlers, h); }
 
 export class ApiError extends Error {
-  constructor(status, code, message, field, retryAfter) {
+  constructor(status, code, message, field, retryAfter, reason) {
     super(message || code);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.field = field || null;
     this.retryAfter = retryAfter;
+    // The rule as a catalogue key and its values ({key, args}), when the server names one.
+    this.reason = reason || null;
   }
 }
 
@@ -91,7 +93,7 @@ export async function request(method, path, opts = {}) {
     const err = (data && data.error) || {};
     const retry = res.headers.get('Retry-After');
     const e = new ApiError(res.status, err.code || `http_${res.status}`, err.message || res.statusText, err.field,
-      retry !== null && retry !== '' && !Number.isNaN(Number(retry)) ? Number(retry) : undefined);
+      retry !== null && retry !== '' && !Number.isNaN(Number(retry)) ? Number(retry) : undefined, err.reason);
     if (!opts.quiet) {
       if (res.status === 401) handlers.unauthenticated(e);
       else if (res.status === 403 && e.code === 'password_change_required') handlers.passwordChangeRequired(e);

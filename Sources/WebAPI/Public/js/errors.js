@@ -6,6 +6,8 @@ export function errorText(err, params = {}) {
   if (!(err instanceof ApiError)) return t('errors.unknown');
   const seconds = err.retryAfter ?? secondsFromMessage(err.message) ?? 60;
   const p = { ...params, seconds, wait: formatWait(seconds) };
+  // A rule the server names is said in the interface language, whatever the English text.
+  if (err.reason && has(`errors.reasons.${err.reason.key}`)) return t(`errors.reasons.${err.reason.key}`, { ...p, ...(err.reason.args || {}) });
   if (err.field && has(`errors.${err.code}.${err.field}`)) return t(`errors.${err.code}.${err.field}`, p);
   if (has(`errors.${err.code}`)) {
     const base = t(`errors.${err.code}`, p);
