@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         .target(
@@ -53,12 +54,12 @@ let package = Package(
         ),
         .target(
             name: "Media",
-            dependencies: [.product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: strict
         ),
         .testTarget(
             name: "MediaTests",
             dependencies: ["Media"],
+            resources: [.copy("Fixtures")],
             swiftSettings: strict
         ),
         .target(
@@ -84,9 +85,6 @@ let package = Package(
         ),
         .target(
             name: "CallCenter",
-            dependencies: [
-                .product(name: "Logging", package: "swift-log"),
-            ],
             swiftSettings: strict
         ),
         .target(
@@ -116,6 +114,8 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -133,15 +133,48 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // Test support shared by the test targets: a Hotline web app over a
+        // real SQLite file, and a JSON client for it.
+        .target(
+            name: "HotlineTestSupport",
+            dependencies: [
+                "CallCenter", "Storage", "WebAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/Support",
+            swiftSettings: strict
+        ),
+        .testTarget(name: "CallCenterTests", dependencies: ["CallCenter"], swiftSettings: strict),
+        .testTarget(
+            name: "StorageTests",
+            dependencies: [
+                "CallCenter", "Storage",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "SIPStackTests", dependencies: ["SIPStack"], swiftSettings: strict),
+        .testTarget(
+            name: "CallEngineTests",
+            dependencies: [
+                "CallEngine", "CallCenter", "SIP", "SIPStack", "Media", "MediaEngine", "HotlineTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
         .testTarget(
-            name: "HotlineTests",
+            name: "WebAPITests",
             dependencies: [
-                "CallCenter", "Storage", "WebAPI", "SIP", "SIPStack", "CallEngine", "Media", "MediaEngine", "Spreadsheet",
+                "WebAPI", "CallCenter", "Storage", "Spreadsheet", "HotlineTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict

@@ -33,7 +33,7 @@ else
 fi
 
 echo "== pytest (command line and browser)"
-HOTLINE_BIN="$PWD/.build/debug/hotline" python3 -m pytest -q -p no:cacheprovider tests 2>&1 | tee test-output/pytest.log | tail -30
+HOTLINE_BIN="$PWD/.build/debug/hotline" python3 -m pytest -q -p no:cacheprovider e2e 2>&1 | tee test-output/pytest.log | tail -30
 py_status=${PIPESTATUS[0]}
 py_summary=$(tail -1 test-output/pytest.log)
 py_passed=$(grep -oE "[0-9]+ passed" <<<"$py_summary" | grep -oE "[0-9]+" || echo 0)

@@ -1,4 +1,5 @@
 import Logging
+import Media
 import NIOCore
 import NIOPosix
 import ServiceLifecycle

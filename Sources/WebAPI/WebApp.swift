@@ -57,7 +57,7 @@ public enum WebApp {
     }
 
     /// The router and the route table behind the OpenAPI document.
-    static func buildRouterAndEndpoints(_ config: WebAppConfiguration, logger: Logger) -> (router: Router<AppRequestContext>, endpoints: [Endpoint]) {
+    package static func buildRouterAndEndpoints(_ config: WebAppConfiguration, logger: Logger) -> (router: Router<AppRequestContext>, endpoints: [Endpoint]) {
         let repos = config.repositories
         let audit = AuditTrail(repository: repos.audit)
         let accounts = AccountService(

@@ -2,7 +2,6 @@ import ArgumentParser
 import CallCenter
 import Foundation
 import Hummingbird
-import HummingbirdWebSocket
 import Logging
 import ServiceLifecycle
 import Storage

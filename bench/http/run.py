@@ -23,7 +23,7 @@ import time
 import urllib.request
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "e2e"))
 from conftest import Server  # noqa: E402
 
 ADMIN_PASSWORD = "Bench-Admin-123"

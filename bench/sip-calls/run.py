@@ -9,7 +9,7 @@ see only this benchmark's traffic):
 
 (a) Call rate: a ladder of call rates, each step `--duration` seconds of
     calls (INVITE ... 200/ACK, `--hold-ms` 1000 of hold, BYE) from a sipp
-    UAC to a sipp UAS (tests/sip/scenarios/call_uac_*.xml, call_uas_answer.xml).
+    UAC to a sipp UAS (e2e/sip/scenarios/call_uac_*.xml, call_uas_answer.xml).
     A step passes when every call succeeds at both ends and the step ends
     within 5% (+1 s) of its nominal time; the ladder stops at the first
     failing step. Targets:
@@ -66,9 +66,9 @@ import urllib.request
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 HERE = pathlib.Path(__file__).resolve().parent
-SCENARIOS = ROOT / "tests" / "sip" / "scenarios"
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT / "tests" / "sip"))
+SCENARIOS = ROOT / "e2e" / "sip" / "scenarios"
+sys.path.insert(0, str(ROOT / "e2e"))
+sys.path.insert(0, str(ROOT / "e2e" / "sip"))
 from conftest import Server  # noqa: E402
 import rtp  # noqa: E402
 

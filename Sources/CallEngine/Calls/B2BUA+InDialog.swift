@@ -1,3 +1,4 @@
+import Media
 import CallCenter
 import MediaEngine
 import NIOCore

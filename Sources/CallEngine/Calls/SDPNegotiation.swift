@@ -1,4 +1,4 @@
-import MediaEngine
+import Media
 import SIP
 
 /// What a phone's SDP says about its audio: where it receives, what it can

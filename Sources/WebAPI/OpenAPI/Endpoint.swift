@@ -24,7 +24,7 @@ struct QueryParameter: Sendable {
 
 /// One `/api/v1` route with everything the OpenAPI document and the
 /// authorization wrapper need to know about it.
-struct Endpoint: Sendable {
+package struct Endpoint: Sendable {
     let method: HTTPRequest.Method
     let path: String
     let access: Access

@@ -1,3 +1,4 @@
+import CallCenter
 import Foundation
 
 /// A JSON Schema subset, enough to describe every API body in the OpenAPI
@@ -90,18 +91,6 @@ enum JSONValue: Sendable, ExpressibleByStringLiteral, ExpressibleByBooleanLitera
     }
 
     private static func quote(_ s: String, into out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
+        JSONString.append(s, to: &out)
     }
 }
