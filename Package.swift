@@ -62,6 +62,15 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: strict
         ),
+        // Long-running work shared by the service layers (periodic rounds).
+        .target(
+            name: "ServiceKit",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "MediaEngine",
             dependencies: [
@@ -76,7 +85,7 @@ let package = Package(
         .target(
             name: "CallEngine",
             dependencies: [
-                "SIP", "SIPStack", "CallCenter", "Media", "MediaEngine",
+                "SIP", "SIPStack", "CallCenter", "Media", "MediaEngine", "ServiceKit",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -110,7 +119,7 @@ let package = Package(
         .target(
             name: "WebAPI",
             dependencies: [
-                "CallCenter", "Spreadsheet",
+                "CallCenter", "Spreadsheet", "ServiceKit",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
@@ -129,7 +138,7 @@ let package = Package(
         .executableTarget(
             name: "hotline",
             dependencies: [
-                "CallCenter", "Storage", "WebAPI", "SIPStack", "CallEngine", "MediaEngine",
+                "CallCenter", "Storage", "WebAPI", "SIPStack", "CallEngine", "Media", "MediaEngine", "ServiceKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -1,31 +1,31 @@
 import NIOCore
 
-/// Feeds one RTP or RTCP socket of a leg into its session. Writes to the
-/// other leg are flushed once per read batch, so NIO sends them together.
+/// Feeds one RTP or RTCP socket of an endpoint into its call. Writes to
+/// other endpoints are flushed once per read batch, so NIO sends them together.
 final class RTPRelayHandler: ChannelInboundHandler {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
 
-    let session: MediaSession
-    let leg: MediaLeg
+    let call: MediaCall
+    let slot: Int
     let rtcp: Bool
 
-    init(session: MediaSession, leg: MediaLeg, rtcp: Bool) {
-        self.session = session
-        self.leg = leg
+    init(call: MediaCall, slot: Int, rtcp: Bool) {
+        self.call = call
+        self.slot = slot
         self.rtcp = rtcp
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let envelope = unwrapInboundIn(data)
         if rtcp {
-            session.receiveRTCP(envelope, on: leg)
+            call.receiveRTCP(envelope, slot: slot)
         } else {
-            session.receiveRTP(envelope, on: leg)
+            call.receiveRTP(envelope, slot: slot)
         }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        session.flush()
+        call.flush()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

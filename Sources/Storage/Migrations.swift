@@ -364,6 +364,10 @@ public enum Migrator {
             // account-wide sign-in lock; failures before it no longer count.
             ["ALTER TABLE users ADD COLUMN sign_in_unlocked_at TEXT"]
         },
+        Migration(version: 12, name: "call legs and transfers") { _ in
+            // One row per interaction: where a transfer took it, and its legs (JSON).
+            ["ALTER TABLE calls ADD COLUMN transferred_to TEXT", "ALTER TABLE calls ADD COLUMN legs TEXT"]
+        },
     ]
 
     /// Applies every pending migration; returns the versions applied now.

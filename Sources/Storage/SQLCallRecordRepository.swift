@@ -13,7 +13,8 @@ struct SQLCallRecordRepository: CallRecordRepository {
 
     static let selectColumns: SQLQueryString = """
         SELECT c.id, c.sip_call_id, c.direction, c.from_number, c.to_number, c.from_extension, c.to_extension, c.agent_id, c.queue,
-               c.started_at, c.answered_at, c.ended_at, c.ring_seconds, c.talk_seconds, c.disposition, c.hangup_by, c.reason, c.recording
+               c.started_at, c.answered_at, c.ended_at, c.ring_seconds, c.talk_seconds, c.disposition, c.hangup_by, c.reason, c.recording,
+               c.transferred_to, c.legs
         FROM calls c
         """
     static let sortable = [
@@ -80,14 +81,16 @@ struct SQLCallRecordRepository: CallRecordRepository {
         guard let row = try await db.raw(
             """
             INSERT INTO calls (sip_call_id, direction, from_number, to_number, from_extension, to_extension, agent_id, started_at,
-                               answered_at, recording, ended_at, ring_seconds, talk_seconds, disposition, hangup_by, reason)
+                               answered_at, recording, ended_at, ring_seconds, talk_seconds, disposition, hangup_by, reason,
+                               transferred_to, legs)
             VALUES (\(bind: call.sipCallId), \(bind: call.direction.rawValue), \(bind: call.from), \(bind: call.to),
                     \(bind: call.fromExtension), \(bind: call.toExtension),
                     COALESCE((SELECT id FROM users WHERE extension = \(bind: call.toExtension)),
                              (SELECT id FROM users WHERE extension = \(bind: call.fromExtension))),
                     \(bind: Timestamp.string(call.startedAt)), \(bind: draft.answeredAt.map(Timestamp.string)), \(bind: draft.recording),
                     \(bind: draft.ending.map { Timestamp.string($0.endedAt) }), \(bind: seconds?.ring ?? 0), \(bind: seconds?.talk ?? 0),
-                    \(bind: draft.ending?.disposition.rawValue), \(bind: draft.ending?.hangupBy?.rawValue), \(bind: draft.ending?.reason))
+                    \(bind: draft.ending?.disposition.rawValue), \(bind: draft.ending?.hangupBy?.rawValue), \(bind: draft.ending?.reason),
+                    \(bind: draft.ending?.transferredTo), \(bind: draft.ending.map { CallLegsJSON.encode($0.legs) }))
             RETURNING id
             """
         ).first() else { throw DomainError(.invalid, "the call record was not stored") }
@@ -102,7 +105,8 @@ struct SQLCallRecordRepository: CallRecordRepository {
                 """
                 UPDATE calls SET answered_at = COALESCE(answered_at, \(bind: answered)), recording = COALESCE(\(bind: draft.recording), recording),
                     ended_at = \(bind: Timestamp.string(ending.endedAt)), ring_seconds = \(bind: seconds.ring), talk_seconds = \(bind: seconds.talk),
-                    disposition = \(bind: ending.disposition.rawValue), hangup_by = \(bind: ending.hangupBy?.rawValue), reason = \(bind: ending.reason)
+                    disposition = \(bind: ending.disposition.rawValue), hangup_by = \(bind: ending.hangupBy?.rawValue), reason = \(bind: ending.reason),
+                    transferred_to = \(bind: ending.transferredTo), legs = \(bind: CallLegsJSON.encode(ending.legs))
                 WHERE id = \(bind: id) AND ended_at IS NULL
                 """
             ).run()
@@ -218,7 +222,7 @@ struct SQLCallRecordRepository: CallRecordRepository {
     }
 
     static func record(_ row: any SQLRow) throws -> CallRecord {
-        CallRecord(
+        var record = CallRecord(
             id: try row.int64("id"), sipCallId: try row.string("sip_call_id"),
             direction: CallDirection(rawValue: try row.string("direction")) ?? .internal,
             from: try row.string("from_number"), to: try row.string("to_number"),
@@ -231,5 +235,37 @@ struct SQLCallRecordRepository: CallRecordRepository {
             hangupBy: try row.optionalString("hangup_by").flatMap(HangupSide.init(rawValue:)),
             reason: try row.optionalString("reason"), recording: try row.optionalString("recording")
         )
+        record.transferredTo = try row.optionalString("transferred_to")
+        record.legs = CallLegsJSON.decode(try row.optionalString("legs"))
+        return record
     }
+}
+
+/// A call's legs as stored: a JSON array, written and read with Foundation's
+/// coder (once per call, not on a hot path).
+enum CallLegsJSON {
+    static func encode(_ legs: [CallLegSummary]) -> String? {
+        guard !legs.isEmpty, let data = try? encoder.encode(legs) else { return nil }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func decode(_ text: String?) -> [CallLegSummary] {
+        guard let text, let legs = try? decoder.decode([CallLegSummary].self, from: Data(text.utf8)) else { return [] }
+        return legs
+    }
+
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(Timestamp.string(date))
+        }
+        return encoder
+    }()
+
+    private static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in Timestamp.date(try decoder.singleValueContainer().decode(String.self)) }
+        return decoder
+    }()
 }

@@ -8,7 +8,7 @@ import WebAPI
 /// RTP, recordings, and what was dropped or refused at the edges.
 struct PBXMetrics: Sendable {
     let sip: SIPService
-    let calls: B2BUA
+    let calls: CallEngine
     let media: MediaService
     let cdr: CDRWriter
     let location: LocationTable

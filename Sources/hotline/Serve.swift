@@ -92,22 +92,26 @@ struct Serve: AsyncParsableCommand {
         policy.algorithms = try digestAlgorithms(Environment.value(flag: sipDigestFlag, env: "HOTLINE_SIP_DIGEST") ?? "MD5,SHA-256")
         let registrar = Registrar(repos: repos, location: location, policy: policy, logger: logger)
 
-        // Calls: media on its own loops, CDRs written behind, the B2BUA on the SIP loop.
+        // Calls: media on its own loops, CDRs written behind, the engine on the SIP loop.
         let recordings = storage.dataDirectory + "/recordings"
         let wildcard = sip.host == "0.0.0.0" || sip.host == "::"
         let advertisedHost = publicAddress ?? (wildcard ? LocalAddress.primaryIPv4() ?? "127.0.0.1" : sip.host)
-        let media = MediaService(bindHost: sip.host, advertisedHost: advertisedHost, ports: rtpPorts.low...rtpPorts.high, logger: logger)
+        let musicOnHold = try MusicOnHoldFile.load(dataDirectory: storage.dataDirectory, logger: logger)
+        let media = MediaService(
+            bindHost: sip.host, advertisedHost: advertisedHost, ports: rtpPorts.low...rtpPorts.high, musicOnHold: musicOnHold, logger: logger)
         let cdr = CDRWriter(repository: repos.calls, logger: logger)
         _ = try await CallService.recoverInterrupted(repos.calls, recordingsDirectory: recordings, at: Date(), logger: logger)
         var callPolicy = CallPolicy(domain: policy.realm, recordingsDirectory: recordings)
         callPolicy.maxCallSeconds = maxCallSeconds
         callPolicy.mediaTimeoutSeconds = mediaTimeout
-        let b2bua = B2BUA(registrar: registrar, location: location, media: media, cdr: cdr, policy: callPolicy, logger: logger)
+        let events = EventHub()
+        let callEvents = CallEventRelay(hub: events, repos: repos, logger: logger)
+        let engine = CallEngine(registrar: registrar, location: location, media: media, cdr: cdr, events: callEvents, policy: callPolicy, logger: logger)
         let sipService = SIPService(
             configuration: SIPEndpointConfiguration(host: sip.host, port: sip.port, product: "Hotline/\(Hotline.version)"),
-            handler: PBXRequestHandler(registrar: registrar, calls: b2bua), logger: logger
+            handler: PBXRequestHandler(registrar: registrar, calls: engine), logger: logger
         )
-        b2bua.attach(sipService.endpoint)
+        engine.attach(sipService.endpoint)
         let boundSIP: (host: String, port: Int)
         do {
             boundSIP = try await sipService.bind()
@@ -124,10 +128,9 @@ struct Serve: AsyncParsableCommand {
         let sipAddress = HostPort(host: sip.host, port: boundSIP.port)
 
         let sql = database.sql
-        let events = EventHub()
         let board = ServiceBoard()
         let connections = HTTPConnections()
-        let pbxMetrics = PBXMetrics(sip: sipService, calls: b2bua, media: media, cdr: cdr, location: location, connections: connections)
+        let pbxMetrics = PBXMetrics(sip: sipService, calls: engine, media: media, cdr: cdr, location: location, connections: connections)
         let config = WebAppConfiguration(
             repositories: repos, version: Hotline.version, hasher: hasher, recordingsDirectory: storage.dataDirectory + "/recordings",
             healthCheck: {
@@ -172,10 +175,10 @@ struct Serve: AsyncParsableCommand {
             // media still run; the CDR writer and the location table's last
             // flush come after SIP.
             services: [
-                supervised("location-persister", LocationPersister(table: location, logger: logger)), supervised("cdr-writer", cdr),
+                supervised("location-persister", LocationPersister.service(table: location, logger: logger)), supervised("cdr-writer", cdr),
                 supervised("media", media), supervised("sip", sipService),
-                supervised("calls", CallService(calls: b2bua, cdr: cdr, media: media, logger: logger)),
-                supervised("qualifier", qualifier), supervised("reminders", AppointmentReminderService(repos: repos, hub: events, logger: logger)),
+                supervised("call-events", callEvents), supervised("calls", CallService(calls: engine, cdr: cdr, media: media, logger: logger)),
+                supervised("qualifier", qualifier), supervised("reminders", AppointmentReminderService.service(repos: repos, hub: events, logger: logger)),
                 supervised("http", WebService(app: app, connections: connections)),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint],

@@ -383,7 +383,7 @@ import Testing
             let json = one.json
             #expect(Set(json.keys) == [
                 "id", "direction", "from", "to", "fromExtension", "toExtension", "agentId", "queue", "startedAt", "answeredAt", "endedAt",
-                "ringSeconds", "talkSeconds", "disposition", "hangupBy", "reason", "recording", "recordingUrl",
+                "ringSeconds", "talkSeconds", "disposition", "hangupBy", "reason", "recording", "recordingUrl", "transferredTo", "legs",
             ])
             #expect(json["direction"] as? String == "outbound")
             #expect(json["disposition"] as? String == "busy")

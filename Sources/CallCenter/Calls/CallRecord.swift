@@ -64,12 +64,43 @@ public struct CallEnding: Sendable, Equatable {
     public var hangupBy: HangupSide?
     /// A short, human-readable cause (e.g. "media timeout", "486 Busy Here").
     public var reason: String?
+    /// The number the call was last transferred to, if it was.
+    public var transferredTo: String?
+    /// Every leg the interaction had, in the order they joined.
+    public var legs: [CallLegSummary]
 
-    public init(endedAt: Date, disposition: CallDisposition, hangupBy: HangupSide?, reason: String? = nil) {
+    public init(
+        endedAt: Date, disposition: CallDisposition, hangupBy: HangupSide?, reason: String? = nil, transferredTo: String? = nil,
+        legs: [CallLegSummary] = []
+    ) {
         self.endedAt = endedAt
         self.disposition = disposition
         self.hangupBy = hangupBy
         self.reason = reason
+        self.transferredTo = transferredTo
+        self.legs = legs
+    }
+}
+
+/// One leg of an interaction in its call record: who, in which role, and
+/// when it answered and ended.
+public struct CallLegSummary: Sendable, Equatable, Codable {
+    public enum Role: String, Sendable, Codable {
+        case caller, callee
+        /// Joined by a transfer (blind, or attended with Replaces).
+        case transfer
+    }
+
+    public var number: String
+    public var role: Role
+    public var answeredAt: Date?
+    public var endedAt: Date?
+
+    public init(number: String, role: Role, answeredAt: Date?, endedAt: Date?) {
+        self.number = number
+        self.role = role
+        self.answeredAt = answeredAt
+        self.endedAt = endedAt
     }
 }
 
@@ -96,6 +127,8 @@ public struct CallRecord: Sendable, Equatable {
     public var reason: String?
     /// The recording's path relative to `DATA/recordings/`, when recorded.
     public var recording: String?
+    public var transferredTo: String? = nil
+    public var legs: [CallLegSummary] = []
 
     public init(
         id: Int64, sipCallId: String, direction: CallDirection, from: String, to: String, fromExtension: String?, toExtension: String?,

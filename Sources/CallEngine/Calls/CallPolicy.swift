@@ -14,6 +14,10 @@ public struct CallPolicy: Sendable {
     public var mediaTimeoutSeconds: Int = 60
     /// A callee already in a call gets a second one (call waiting) or 486.
     public var callWaiting = false
+    /// New calls beyond this many still being set up are refused at once
+    /// (503 with Retry-After, before authentication costs anything): an
+    /// overloaded engine completes the calls it accepted instead of failing all.
+    public var maxCallsSettingUp = 2_000
 
     public init(domain: String, recordingsDirectory: String) {
         self.domain = domain

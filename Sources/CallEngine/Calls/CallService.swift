@@ -10,12 +10,12 @@ import ServiceLifecycle
 /// shutdown every call is ended with BYE and its CDR and recording completed
 /// before SIP and media stop (CONTRACT.md).
 public final class CallService: Service, Sendable {
-    let calls: B2BUA
+    let calls: CallEngine
     let cdr: CDRWriter
     let media: MediaService
     let logger: Logger
 
-    public init(calls: B2BUA, cdr: CDRWriter, media: MediaService, logger: Logger) {
+    public init(calls: CallEngine, cdr: CDRWriter, media: MediaService, logger: Logger) {
         self.calls = calls
         self.cdr = cdr
         self.media = media

@@ -5,9 +5,9 @@ import SIPStack
 /// to the registrar, INVITEs and requests inside calls to the B2BUA.
 public final class PBXRequestHandler: SIPRequestHandler, Sendable {
     let registrar: Registrar
-    let calls: B2BUA
+    let calls: CallEngine
 
-    public init(registrar: Registrar, calls: B2BUA) {
+    public init(registrar: Registrar, calls: CallEngine) {
         self.registrar = registrar
         self.calls = calls
     }

@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import SIP
 import SIPStack
+import ServiceKit
 import ServiceLifecycle
 
 /// Probes every registered contact with OPTIONS (qualify): measures the
@@ -42,16 +43,11 @@ public struct ContactQualifier: Service {
                     }
                 }
             }
-            while !Task.isShuttingDownGracefully {
-                do {
-                    try await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(policy.qualifyInterval)) }
-                } catch {
-                    break
-                }
-                if Task.isShuttingDownGracefully { break }
-                // A stop does not wait for a round's probes to time out.
+            // A stop does not wait for a round's probes to time out.
+            let rounds = PeriodicService("qualify", every: .seconds(policy.qualifyInterval), logger: logger) {
                 await cancelWhenGracefulShutdown { await qualifyAll() }
             }
+            try? await rounds.run()
             group.cancelAll()
         }
     }

@@ -11,7 +11,7 @@ struct CallRecordBody: Encodable {
 
     enum Keys: String, CodingKey {
         case id, direction, from, to, fromExtension, toExtension, agentId, queue, startedAt, answeredAt, endedAt
-        case ringSeconds, talkSeconds, disposition, hangupBy, reason, recording, recordingUrl
+        case ringSeconds, talkSeconds, disposition, hangupBy, reason, recording, recordingUrl, transferredTo, legs
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -34,6 +34,8 @@ struct CallRecordBody: Encodable {
         try c.encode(call.reason, forKey: .reason)
         try c.encode(call.recording != nil, forKey: .recording)
         try c.encode(call.recording == nil ? nil : "/api/v1/calls/\(call.id)/recording", forKey: .recordingUrl)
+        try c.encode(call.transferredTo, forKey: .transferredTo)
+        try c.encode(call.legs, forKey: .legs)
     }
 
     static let schema: Schema = .object(
@@ -44,11 +46,15 @@ struct CallRecordBody: Encodable {
             ("endedAt", .nullable(.string(format: "date-time"))), ("ringSeconds", .integer), ("talkSeconds", .integer),
             ("disposition", .nullable(.string(values: CallDisposition.allCases.map(\.rawValue)))),
             ("hangupBy", .nullable(.string(values: HangupSide.allCases.map(\.rawValue)))), ("reason", .nullable(.string())),
-            ("recording", .boolean), ("recordingUrl", .nullable(.string())),
+            ("recording", .boolean), ("recordingUrl", .nullable(.string())), ("transferredTo", .nullable(.string())),
+            ("legs", .array(.object(
+                [("number", .string()), ("role", .string(values: ["caller", "callee", "transfer"])),
+                 ("answeredAt", .nullable(.string(format: "date-time"))), ("endedAt", .nullable(.string(format: "date-time")))],
+                required: ["number", "role", "answeredAt", "endedAt"]))),
         ],
         required: [
             "id", "direction", "from", "to", "fromExtension", "toExtension", "agentId", "queue", "startedAt", "answeredAt", "endedAt",
-            "ringSeconds", "talkSeconds", "disposition", "hangupBy", "reason", "recording", "recordingUrl",
+            "ringSeconds", "talkSeconds", "disposition", "hangupBy", "reason", "recording", "recordingUrl", "transferredTo", "legs",
         ]
     )
 }

@@ -1,7 +1,5 @@
 import CallCenter
 import Foundation
-import Logging
-import ServiceLifecycle
 import Synchronization
 
 /// The live event stream behind `GET /api/v1/events` (a WebSocket): each
@@ -32,6 +30,11 @@ public final class EventHub: Sendable {
 
     public var connectionCount: Int { subscribers.withLock { $0.count } }
 
+    /// Whether `userId` has a tab open (work for an event nobody sees can be skipped).
+    public func isListening(_ userId: Int64) -> Bool {
+        subscribers.withLock { $0.values.contains { $0.userId == userId } }
+    }
+
     /// Sends `{"type": type, "data": data}` to every connection of `userId`; returns how many got it.
     @discardableResult
     public func publish(_ type: String, data: some Encodable, to userId: Int64) -> Int {
@@ -45,39 +48,5 @@ public final class EventHub: Sendable {
     struct Envelope<Data: Encodable>: Encodable {
         let type: String
         let data: Data
-    }
-}
-
-/// Announces due appointments to their owners every `interval`.
-public struct AppointmentReminderService: Service {
-    let reminders: AppointmentReminders
-    let hub: EventHub
-    let interval: Duration
-    let logger: Logger
-
-    public init(repos: Repositories, hub: EventHub, interval: Duration = .seconds(5), logger: Logger) {
-        self.reminders = AppointmentReminders(repos: repos)
-        self.hub = hub
-        self.interval = interval
-        self.logger = logger
-    }
-
-    public func run() async throws {
-        while !Task.isShuttingDownGracefully {
-            do {
-                try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
-            } catch {
-                return
-            }
-            do {
-                let hub = self.hub
-                try await reminders.announceDue { appointment in
-                    guard let owner = appointment.userId else { return }
-                    hub.publish("appointment.due", data: AppointmentBody(appointment, now: Date()), to: owner)
-                }
-            } catch {
-                logger.warning("appointment reminder round failed", metadata: ["error": "\(error)"])
-            }
-        }
     }
 }
