@@ -31,6 +31,8 @@ public final class MediaCall: @unchecked Sendable {
     }
     /// Audio decoded for in-band detection, one frame at a time.
     var scratch = [Int16](repeating: 0, count: 160)
+    /// The mix, while some leg hears several others (conference, listen, whisper, barge).
+    var mixer: CallMixer?
 
     init(eventLoop: any EventLoop, service: MediaService, stats: MediaLoopStats) {
         self.eventLoop = eventLoop
@@ -97,9 +99,10 @@ public final class MediaCall: @unchecked Sendable {
             switch source {
             case .clip, .tone:
                 self.slots[slot]!.player = Player(source)
+                self.slots[slot]!.stream.marker = true
                 self.playing.insert(slot)
                 self.service.ticker(for: self.eventLoop).add(self)
-            case .silence, .leg:
+            case .silence, .leg, .mix:
                 self.slots[slot]!.player = nil
                 self.playing.remove(slot)
             }
@@ -253,11 +256,13 @@ public final class MediaCall: @unchecked Sendable {
         } else if header.payloadType == format.audioPayloadType {
             let channel = slots[slot]!.recordChannel
             let detecting = slots[slot]!.inband != nil
-            if channel != nil || detecting {
+            let mixing = slots[slot]!.mixIndex
+            if channel != nil || detecting || mixing != nil {
                 packet.withUnsafeReadableBytes { bytes in
                     let payload = UnsafeRawBufferPointer(rebasing: bytes[header.payloadOffset..<(header.payloadOffset + header.payloadLength)])
                     if let channel, let recorder { recorder.append(payload, codec: format.codec, channel: channel) }
                     if detecting { detectInband(payload, codec: format.codec, slot: slot) }
+                    if let mixing { mixer?.append(payload, codec: format.codec, participant: mixing) }
                 }
             }
         }
@@ -363,39 +368,47 @@ public final class MediaCall: @unchecked Sendable {
         }
     }
 
-    // MARK: players (on the loop's frame clock)
+    // MARK: players and the mix (on the loop's frame clock)
 
-    /// Sends the next 20 ms frame of each player; false once none is left.
+    /// Sends the next 20 ms frame of each player and of the mix; false once
+    /// neither is left.
     func tick() -> Bool {
         guard !closed else { return false }
         for slot in playing {
-            guard var player = slots[slot]?.player, let format = slots[slot]?.format, let destination = slots[slot]?.remoteRTP,
-                let channel = slots[slot]?.rtp, slots[slot]?.quiet == false
-            else { continue }
-            let out = slots[slot]!.takeOutput()
+            guard var player = slots[slot]?.player else { continue }
             scratch.withUnsafeMutableBufferPointer { frame in player.render(into: frame) }
-            slots[slot]!.outputs[out].clear()
-            slots[slot]!.outputs[out].writeInteger(UInt8(0x80))
-            slots[slot]!.outputs[out].writeInteger((player.first ? 0x80 : 0) | format.audioPayloadType)
-            slots[slot]!.outputs[out].writeInteger(player.sequence)
-            slots[slot]!.outputs[out].writeInteger(player.timestamp)
-            slots[slot]!.outputs[out].writeInteger(player.ssrc)
-            _ = scratch.withUnsafeBufferPointer { frame in
-                slots[slot]!.outputs[out].writeWithUnsafeMutableBytes(minimumWritableBytes: frame.count) { bytes in
-                    switch format.codec {
-                    case .pcmu: G711.encodeUlaw(frame, into: bytes)
-                    case .pcma: G711.encodeAlaw(frame, into: bytes)
-                    }
-                }
-            }
-            player.first = false
-            player.sequence &+= 1
-            player.timestamp &+= UInt32(scratch.count)
             slots[slot]!.player = player
-            channel.writeAndFlush(AddressedEnvelope(remoteAddress: destination, data: slots[slot]!.outputs[out]), promise: nil)
-            slots[slot]!.counters.sent += 1
+            scratch.withUnsafeBufferPointer { frame in send(frame, to: slot) }
         }
-        return !playing.isEmpty
+        if mixer != nil { mixTick() }
+        return !playing.isEmpty || mixer != nil
+    }
+
+    /// One frame of our own stream to `slot`'s phone, in its codec.
+    func send(_ frame: UnsafeBufferPointer<Int16>, to slot: Int) {
+        guard let format = slots[slot]?.format, let destination = slots[slot]?.remoteRTP, let channel = slots[slot]?.rtp,
+            slots[slot]?.quiet == false
+        else { return }
+        let out = slots[slot]!.takeOutput()
+        var stream = slots[slot]!.stream
+        slots[slot]!.outputs[out].clear()
+        slots[slot]!.outputs[out].writeInteger(UInt8(0x80))
+        slots[slot]!.outputs[out].writeInteger((stream.marker ? 0x80 : 0) | format.audioPayloadType)
+        slots[slot]!.outputs[out].writeInteger(stream.sequence)
+        slots[slot]!.outputs[out].writeInteger(stream.timestamp)
+        slots[slot]!.outputs[out].writeInteger(stream.ssrc)
+        slots[slot]!.outputs[out].writeWithUnsafeMutableBytes(minimumWritableBytes: frame.count) { bytes in
+            switch format.codec {
+            case .pcmu: G711.encodeUlaw(frame, into: bytes)
+            case .pcma: G711.encodeAlaw(frame, into: bytes)
+            }
+        }
+        stream.marker = false
+        stream.sequence &+= 1
+        stream.timestamp &+= UInt32(frame.count)
+        slots[slot]!.stream = stream
+        channel.writeAndFlush(AddressedEnvelope(remoteAddress: destination, data: slots[slot]!.outputs[out]), promise: nil)
+        slots[slot]!.counters.sent += 1
     }
 }
 

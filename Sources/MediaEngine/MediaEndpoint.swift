@@ -28,6 +28,12 @@ struct MediaEndpoint {
     var plan: ForwardPlan?
     /// A clip or tone being played to this phone.
     var player: Player?
+    /// This endpoint's own RTP stream (players and the mix), apart from relayed packets.
+    var stream = OwnStream()
+    /// Its place in the call's mixer: its audio goes in, and when it hears
+    /// several others (`mixed`) the mix comes out to it.
+    var mixIndex: Int?
+    var mixed = false
 
     /// Recording channel (0 left, 1 right), if recorded.
     var recordChannel: Int?
@@ -66,16 +72,12 @@ struct Player {
     }
 
     var sound: Sound
-    let ssrc = UInt32.random(in: 1...UInt32.max)
-    var sequence = UInt16.random(in: 0...UInt16.max)
-    var timestamp = UInt32.random(in: 0...UInt32.max)
-    var first = true
 
     init(_ source: MediaSource) {
         switch source {
         case .tone(let pattern): sound = .tone(TonePlayer(pattern))
         case .clip(let clip, let loop): sound = .clip(clip, loop: loop, position: 0)
-        case .silence, .leg: sound = .tone(TonePlayer(.silence))
+        case .silence, .leg, .mix: sound = .tone(TonePlayer(.silence))
         }
     }
 
@@ -101,4 +103,13 @@ struct Player {
             sound = .clip(clip, loop: loop, position: position)
         }
     }
+}
+
+/// The RTP stream an endpoint sends of its own (a player, the mix): its
+/// SSRC, sequence and timestamps; the marker opens a new talkspurt.
+struct OwnStream {
+    let ssrc = UInt32.random(in: 1...UInt32.max)
+    var sequence = UInt16.random(in: 0...UInt16.max)
+    var timestamp = UInt32.random(in: 0...UInt32.max)
+    var marker = true
 }

@@ -11,4 +11,6 @@ public enum MediaSource: Sendable, Equatable {
     case clip(AudioClip, loop: Bool)
     /// A tone pattern (ringback, busy, a beep).
     case tone(TonePattern)
+    /// The call's mix of the legs this one hears (`MediaCall.mix`).
+    case mix
 }

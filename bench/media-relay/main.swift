@@ -25,7 +25,7 @@ struct Phone {
     let fd: Int32
     let port: Int
 
-    init() {
+    init(nonBlocking: Bool = false) {
         let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
         self.fd = fd
         var address = sockaddr_in()
@@ -38,6 +38,7 @@ struct Phone {
         port = Int(UInt16(bigEndian: address.sin_port))
         var timeout = timeval(tv_sec: 1, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        if nonBlocking { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
         var size: Int32 = 4 << 20
         setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
     }
@@ -77,15 +78,18 @@ func cpuSeconds() -> Double {
 }
 
 func run(_ name: String, media: MediaService, callee: LegFormat, record: String?) throws {
-    let session = try media.openSession().wait()
+    let call = media.openCall()
+    let portA = try call.addLeg(0).wait(), portB = try call.addLeg(1).wait()
     let a = Phone(), b = Phone()
-    session.configure(.caller, remoteHost: "127.0.0.1", remotePort: a.port, format: LegFormat(codec: .pcma, telephoneEventPayloadType: 101))
-    session.configure(.callee, remoteHost: "127.0.0.1", remotePort: b.port, format: callee)
-    if let record { media.record(session, path: record) { print("recording failed: \($0)") } }
+    call.configure(0, remoteHost: "127.0.0.1", remotePort: a.port, format: LegFormat(codec: .pcma, telephoneEventPayloadType: 101))
+    call.configure(1, remoteHost: "127.0.0.1", remotePort: b.port, format: callee)
+    call.hear(0, .leg(1))
+    call.hear(1, .leg(0))
+    if let record { media.record(call, path: record, left: 0, right: 1) { print("recording failed: \($0)") } }
     var buffer = [UInt8](repeating: 0, count: 2048)
     // Warm up: latch both phones and let the loop settle.
     for i in 0..<200 {
-        a.send(packet(sequence: UInt16(i), payloadType: 8), to: session.ports[0])
+        a.send(packet(sequence: UInt16(i), payloadType: 8), to: portA)
         _ = b.receive(&buffer)
     }
     let prepared = (0..<burst).map { packet(sequence: UInt16($0), payloadType: 8) }
@@ -95,7 +99,7 @@ func run(_ name: String, media: MediaService, callee: LegFormat, record: String?
     let start = ContinuousClock.now
     var sent = 0
     while sent < packets {
-        for p in prepared { a.send(p, to: session.ports[0]) }
+        for p in prepared { a.send(p, to: portA) }
         sent += burst
         for _ in 0..<burst where b.receive(&buffer) { received += 1 }
     }
@@ -103,21 +107,82 @@ func run(_ name: String, media: MediaService, callee: LegFormat, record: String?
     let cpu = cpuSeconds() - cpuBefore
     let allocations = (mallocCount?() ?? 0) - allocationsBefore
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-    let counters = try session.counters().wait()
-    _ = try session.close().wait()
+    let counters = try call.counters(of: 1).wait()
+    _ = try call.close().wait()
     let perPacket = mallocCount == nil ? "n/a" : String(format: "%.2f", Double(allocations) / Double(max(received, 1)))
     print(String(format: "%-34@ %9.0f pkt/s  %6.2f µs CPU/pkt (process, incl. the phones)  allocations/pkt %@  lost %d  payload %@",
                  name, Double(received) / seconds, cpu / Double(max(received, 1)) * 1e6, perPacket, sent - received,
-                 "\(counters[1].sent) sent to B"))
+                 "\(counters?.sent ?? 0) sent to B"))
+}
+
+/// Many calls at the real pace (each phone sends 50 packets/s and gets 50
+/// back), the same load from the phones' side in every case; the server's
+/// CPU per packet it sends, so a player or a mixer compares with the relay.
+func paced(_ name: String, media: MediaService, calls: Int, seconds: Int, parties: Int, setUp: (MediaCall) -> Void) throws -> Double {
+    var phones: [[(phone: Phone, port: Int)]] = []
+    var opened: [MediaCall] = []
+    for _ in 0..<calls {
+        let call = media.openCall()
+        var legs: [(Phone, Int)] = []
+        for leg in 0..<parties {
+            let port = try call.addLeg(leg).wait()
+            let phone = Phone(nonBlocking: true)
+            call.configure(leg, remoteHost: "127.0.0.1", remotePort: phone.port, format: LegFormat(codec: .pcma, telephoneEventPayloadType: 101))
+            legs.append((phone, port))
+        }
+        setUp(call)
+        phones.append(legs)
+        opened.append(call)
+    }
+    var buffer = [UInt8](repeating: 0, count: 2048)
+    let frame = packet(sequence: 0, payloadType: 8)
+    var received = 0
+    let ticks = seconds * 50
+    let cpuBefore = cpuSeconds()
+    let start = ContinuousClock.now
+    for tick in 0..<ticks {
+        let due = start + .milliseconds(20 * tick)
+        let wait = due - .now
+        if wait > .zero { try? await_sleep(wait) }
+        for call in phones { for (phone, port) in call { phone.send(frame, to: port) } }
+        for call in phones { for (phone, _) in call { while phone.receive(&buffer) { received += 1 } } }
+    }
+    let cpu = cpuSeconds() - cpuBefore
+    for call in opened { _ = try call.close().wait() }
+    for call in phones { for (phone, _) in call { close(phone.fd) } }
+    let perPacket = cpu / Double(max(received, 1)) * 1e6
+    print(String(format: "%-34@ %7d pkt received  %6.2f µs CPU per packet received (process, incl. the phones)", name, received, perPacket))
+    return perPacket
+}
+
+func await_sleep(_ duration: Duration) throws {
+    let (seconds, attoseconds) = duration.components
+    var request = timespec(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
+    nanosleep(&request, nil)
 }
 
 var logger = Logger(label: "bench")
 logger.logLevel = .error
-let media = MediaService(bindHost: "127.0.0.1", advertisedHost: "127.0.0.1", ports: 41000...41100, loops: 1, logger: logger)
+let media = MediaService(bindHost: "127.0.0.1", advertisedHost: "127.0.0.1", ports: 41000...45000, loops: 1, logger: logger)
 print("packets per case: \(packets), bursts of \(burst)   allocation counter: \(mallocCount == nil ? "not preloaded" : "on")")
 try run("forward PCMA → PCMA", media: media, callee: LegFormat(codec: .pcma, telephoneEventPayloadType: 101), record: nil)
 try run("transcode PCMA → PCMU", media: media, callee: LegFormat(codec: .pcmu, telephoneEventPayloadType: 101), record: nil)
 let folder = "/tmp/hotline-relay-bench-\(getpid())"
 try run("forward + stereo recording", media: media, callee: LegFormat(codec: .pcma, telephoneEventPayloadType: 101), record: folder + "/call.wav")
 _ = system("rm -rf \(folder)")
+
+let calls = CommandLine.arguments.count > 2 ? Int(CommandLine.arguments[2]) ?? 200 : 200
+print("paced: \(calls) calls, 50 packets/s per phone each way, 10 s")
+let relay = try paced("relay (A ↔ B)", media: media, calls: calls, seconds: 10, parties: 2) { call in
+    call.hear(0, .leg(1))
+    call.hear(1, .leg(0))
+}
+let player = try paced("player (both hear music)", media: media, calls: calls, seconds: 10, parties: 2) { call in
+    call.hear(0, .clip(media.musicOnHold, loop: true))
+    call.hear(1, .clip(media.musicOnHold, loop: true))
+}
+let mixer = try paced("mixer (3-way conference)", media: media, calls: calls * 2 / 3, seconds: 10, parties: 3) { call in
+    call.mix([0: [1, 2], 1: [0, 2], 2: [0, 1]])
+}
+print(String(format: "player / relay %.2f×   mixer / relay %.2f×   (target ≤ 1.5×)", player / relay, mixer / relay))
 exit(0)
