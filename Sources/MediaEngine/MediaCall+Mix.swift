@@ -11,7 +11,7 @@ extension MediaCall {
     /// (never itself). An empty map ends the mix (everyone back to silence:
     /// set their sources again with `hear`).
     public func mix(_ hearing: [Int: Set<Int>]) {
-        eventLoop.execute { self.setMix(hearing) }
+        enqueue { self.setMix(hearing) }
     }
 
     private func setMix(_ hearing: [Int: Set<Int>]) {

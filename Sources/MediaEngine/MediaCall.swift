@@ -1,6 +1,7 @@
 import Media
 import NIOCore
 import NIOPosix
+import Synchronization
 
 /// One interaction's media: an endpoint per leg (its own RTP/RTCP port
 /// pair at the server), each hearing another leg (relayed packet by
@@ -27,12 +28,17 @@ public final class MediaCall: @unchecked Sendable {
 
     /// Reports each key pressed on a leg's phone (leg id, key) from now on, on this call's loop.
     public func reportDigits(_ report: @escaping @Sendable (Int, Character) -> Void) {
-        eventLoop.execute { self.onDigit = report }
+        enqueue { self.onDigit = report }
     }
     /// Audio decoded for in-band detection, one frame at a time.
     var scratch = [Int16](repeating: 0, count: 160)
     /// The mix, while some leg hears several others (conference, listen, whisper, barge).
     var mixer: CallMixer?
+
+    /// Control commands waiting for the loop: every command the engine
+    /// issues in one turn of its own loop crosses to this one in a single
+    /// hop (one wake-up, not one per command), in order.
+    private let commands = Mutex<[@Sendable () -> Void]>([])
 
     init(eventLoop: any EventLoop, service: MediaService, stats: MediaLoopStats) {
         self.eventLoop = eventLoop
@@ -40,11 +46,42 @@ public final class MediaCall: @unchecked Sendable {
         self.stats = stats
     }
 
+    // MARK: commands
+
+    /// Runs `body` on the call's loop after the commands queued before it.
+    func enqueue(_ body: @escaping @Sendable () -> Void) {
+        let first = commands.withLock { queue in
+            queue.append(body)
+            return queue.count == 1
+        }
+        if first { eventLoop.execute { self.runCommands() } }
+    }
+
+    func enqueueResult<T: Sendable>(_ body: @escaping @Sendable () -> T) -> EventLoopFuture<T> {
+        let promise = eventLoop.makePromise(of: T.self)
+        enqueue { promise.succeed(body()) }
+        return promise.futureResult
+    }
+
+    func enqueueFuture<T: Sendable>(_ body: @escaping @Sendable () -> EventLoopFuture<T>) -> EventLoopFuture<T> {
+        let promise = eventLoop.makePromise(of: T.self)
+        enqueue { promise.completeWith(body()) }
+        return promise.futureResult
+    }
+
+    private func runCommands() {
+        let batch = commands.withLock { queue in
+            defer { queue = [] }
+            return queue
+        }
+        for command in batch { command() }
+    }
+
     // MARK: legs
 
     /// Opens an endpoint for `leg`; the future gives its RTP port at the server.
     public func addLeg(_ leg: Int) -> EventLoopFuture<Int> {
-        eventLoop.flatSubmit {
+        enqueueFuture {
             if let slot = self.slotOfLeg[leg], let endpoint = self.slots[slot] { return self.eventLoop.makeSucceededFuture(endpoint.port) }
             guard !self.closed else { return self.eventLoop.makeFailedFuture(MediaError.notRunning) }
             return self.service.bindEndpoint(for: self, leg: leg)
@@ -64,7 +101,7 @@ public final class MediaCall: @unchecked Sendable {
     /// Until its first packet the relay sends there; then to wherever its
     /// packets come from (latching).
     public func configure(_ leg: Int, remoteHost: String, remotePort: Int, format: LegFormat, quiet: Bool = false) {
-        eventLoop.execute {
+        enqueue {
             guard let slot = self.slotOfLeg[leg], var endpoint = self.slots[slot] else { return }
             if MediaAddress.isUsableUnicast(remoteHost, port: remotePort), let address = try? SocketAddress(ipAddress: remoteHost, port: remotePort) {
                 if !endpoint.latched || endpoint.remoteRTP?.ipAddress != address.ipAddress {
@@ -84,7 +121,7 @@ public final class MediaCall: @unchecked Sendable {
 
     /// Detects key presses in `leg`'s audio too (for phones that send DTMF in band).
     public func detectInbandDigits(_ leg: Int) {
-        eventLoop.execute {
+        enqueue {
             guard let slot = self.slotOfLeg[leg], self.slots[slot]?.inband == nil else { return }
             self.slots[slot]?.inband = DTMFDetector()
         }
@@ -92,7 +129,7 @@ public final class MediaCall: @unchecked Sendable {
 
     /// What `leg`'s phone hears from now on.
     public func hear(_ leg: Int, _ source: MediaSource) {
-        eventLoop.execute {
+        enqueue {
             guard let slot = self.slotOfLeg[leg], self.slots[slot] != nil else { return }
             guard self.slots[slot]!.source != source else { return }
             self.slots[slot]!.source = source
@@ -112,7 +149,7 @@ public final class MediaCall: @unchecked Sendable {
 
     /// Closes a leg's endpoint (it left the call); the others go on.
     public func removeLeg(_ leg: Int) {
-        eventLoop.execute { self.detach(leg) }
+        enqueue { self.detach(leg) }
     }
 
     /// On the loop: closes the leg's sockets and gives its ports back.
@@ -144,11 +181,11 @@ public final class MediaCall: @unchecked Sendable {
     }
 
     public func port(of leg: Int) -> EventLoopFuture<Int?> {
-        eventLoop.submit { self.slotOfLeg[leg].flatMap { self.slots[$0]?.port } }
+        enqueueResult { self.slotOfLeg[leg].flatMap { self.slots[$0]?.port } }
     }
 
     public func counters(of leg: Int) -> EventLoopFuture<LegCounters?> {
-        eventLoop.submit { self.slotOfLeg[leg].flatMap { self.slots[$0]?.counters } }
+        enqueueResult { self.slotOfLeg[leg].flatMap { self.slots[$0]?.counters } }
     }
 
     // MARK: recording
@@ -159,7 +196,7 @@ public final class MediaCall: @unchecked Sendable {
         path: String, left: Int, right: Int?, threadPool: NIOThreadPool, onFailure: @escaping @Sendable (String) -> Void,
         onWritten: @escaping @Sendable () -> Void
     ) {
-        eventLoop.execute {
+        enqueue {
             guard !self.closed, self.recorder == nil else { return }
             self.recordingWritten = onWritten
             let recorder = CallRecorder(path: path, eventLoop: self.eventLoop, threadPool: threadPool, onFailure: onFailure)
@@ -171,7 +208,7 @@ public final class MediaCall: @unchecked Sendable {
 
     /// Who is on each side of the recording (a transfer moves the right side).
     public func recordChannels(left: Int, right: Int?) {
-        eventLoop.execute { self.assignChannels(left: left, right: right) }
+        enqueue { self.assignChannels(left: left, right: right) }
     }
 
     private func assignChannels(left: Int, right: Int?) {
@@ -186,7 +223,7 @@ public final class MediaCall: @unchecked Sendable {
     /// `seconds` while none is on hold.
     public func watchMediaTimeout(seconds: Int, onTimeout: @escaping @Sendable () -> Void) {
         guard seconds > 0 else { return }
-        eventLoop.execute {
+        enqueue {
             let limit = TimeAmount.seconds(Int64(seconds))
             let now = NIODeadline.now()
             for slot in self.slots.indices where self.slots[slot] != nil { self.slots[slot]!.lastPacket = now }
@@ -210,7 +247,7 @@ public final class MediaCall: @unchecked Sendable {
     /// Closes every endpoint and finishes the recording; the future
     /// completes when the WAV is complete on disk (with its byte count).
     public func close() -> EventLoopFuture<Int?> {
-        eventLoop.flatSubmit {
+        enqueueFuture {
             guard !self.closed else { return self.eventLoop.makeSucceededFuture(nil) }
             self.closed = true
             self.timeoutCheck?.cancel()

@@ -39,6 +39,8 @@ public final class SIPEndpoint: @unchecked Sendable {
     private var udpFlushPending = false
 
     public private(set) var counters = Counters()
+    /// Whether this loop keeps up (`startLoadProbe`).
+    var load = LoadGauge()
     public private(set) var answered = TransactionStats()
 
     public struct Counters: Sendable {
@@ -50,6 +52,8 @@ public final class SIPEndpoint: @unchecked Sendable {
         public var sendsDropped = 0
         /// TCP connections refused at accept (over the total or per-address cap).
         public var tcpRefused = 0
+        /// New INVITEs refused with 503 while the loop was overloaded.
+        public var shed = 0
     }
 
     private var dropLog = ThrottledLog()
@@ -140,6 +144,15 @@ public final class SIPEndpoint: @unchecked Sendable {
         let reliable = peer.transport.isReliable
         if method == .cancel {
             receiveCancel(request, key: key, from: peer)
+            return
+        }
+        // Overloaded: a new call is refused before it costs anything (no
+        // transaction, no authentication), so the calls already taken complete.
+        if method == .invite, load.overloaded, (try? request.to())?.tag == nil {
+            counters.shed += 1
+            transmit(request.makeResponse(status: 503, reason: "Service Unavailable", toTag: Self.newTag(), extraHeaders: [
+                SIPHeaderLine("Retry-After", "\(Int.random(in: 2...6))"),
+            ]), to: responseTarget(topVia: via, peer: peer))
             return
         }
         if method == .invite {

@@ -45,6 +45,7 @@ public final class SIPService: Service, @unchecked Sendable {
         try await endpoint.eventLoop.submit {
             endpoint.udpChannel = udp
             endpoint.localAddress = Self.hostPort(config.host == "0.0.0.0" || config.host == "::" ? "127.0.0.1" : config.host, port)
+            endpoint.startLoadProbe()
         }.get()
         logger.info("SIP listening", metadata: ["sip.address": "\(config.host):\(port)", "sip.transports": "udp,tcp"])
         return (config.host, port)

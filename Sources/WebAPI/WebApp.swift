@@ -74,7 +74,7 @@ public enum WebApp {
             customers: CustomerService(repos: repos, audit: audit),
             records: CRMRecordService(repos: repos, audit: audit),
             calls: CallRecordService(repos: repos),
-            audit: audit, policy: config.sessionPolicy
+            audit: audit, policy: config.sessionPolicy, sip: config.sipSecurity
         )
 
         let router = Router(context: AppRequestContext.self)

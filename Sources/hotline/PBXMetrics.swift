@@ -30,6 +30,7 @@ struct PBXMetrics: Sendable {
                 answered.cells.map { (labels: [("method", $0.method), ("class", $0.statusClass)], value: $0.count) })
             text.metric("hotline_sip_sends_dropped_total", .counter, "SIP messages that could not be sent (unusable target, no connection, write error).", counters.sendsDropped)
             text.metric("hotline_sip_tcp_refused_total", .counter, "SIP TCP connections refused at the total or per-address cap.", counters.tcpRefused)
+            text.metric("hotline_sip_invites_shed_total", .counter, "New calls refused with 503 while the SIP loop was overloaded.", counters.shed)
             text.metric("hotline_calls_active", .gauge, "Calls in progress.", active)
         }
         text.metric("hotline_sip_socket_restarts_total", .counter, "SIP sockets opened again after closing unexpectedly.", sip.socketRestarts)

@@ -102,6 +102,17 @@ public struct CallLegSummary: Sendable, Equatable, Codable {
         self.answeredAt = answeredAt
         self.endedAt = endedAt
     }
+
+    enum CodingKeys: String, CodingKey { case number, role, answeredAt, endedAt }
+
+    /// Every key present, a time not (yet) known as null.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(number, forKey: .number)
+        try container.encode(role, forKey: .role)
+        try container.encode(answeredAt, forKey: .answeredAt)
+        try container.encode(endedAt, forKey: .endedAt)
+    }
 }
 
 /// One row of the call detail records (通话记录).

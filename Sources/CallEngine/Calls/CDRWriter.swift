@@ -60,6 +60,9 @@ public final class CDRWriter: Service, Sendable {
         await withGracefulShutdownHandler {
             for await _ in wakeups {
                 await write(takeQueued(), into: &calls)
+                // What arrives meanwhile waits for the next batch: a busy
+                // server wakes the writer fifty times a second, not per event.
+                try? await Task.sleep(for: .milliseconds(20))
             }
         } onGracefulShutdown: {
             // Stops after the call engine (service order): what is queued is written first.

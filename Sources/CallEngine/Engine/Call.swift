@@ -80,6 +80,8 @@ final class SIPLeg: @unchecked Sendable {
     var answered = false
     /// Its extension's busy count was given back.
     var countedOut = false
+    /// It has left the call (media closed, timers stopped).
+    var left = false
 
     // Inbound (we are the UAS).
     var transaction: SIPServerTransaction?

@@ -153,6 +153,7 @@ extension CallEngine {
 
     /// A leg's phone is no longer on the call: its extension is free again.
     func leftCall(_ sip: SIPLeg, _ call: Call) {
+        sip.left = true
         if call.summaries[sip.id]?.endedAt == nil { call.summaries[sip.id]?.endedAt = now() }
         if let timer = sip.sessionTimer { endpoint.cancel(timer) }
         if let timer = sip.ringTimer { endpoint.cancel(timer) }

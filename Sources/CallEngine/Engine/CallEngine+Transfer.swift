@@ -27,8 +27,9 @@ extension CallEngine {
         }
         leg.referNotifications = true
         if let raw = uri.headers.first(named: "Replaces")?.decodedValue {
-            guard let replaces = Replaces(raw), let other = dialogLeg(replaces), other.call !== call,
-                other.leg.profile?.number == leg.profile?.number || other.leg.peer?.host == leg.peer?.host
+            // Only the transferor's own other call: the same extension on both.
+            guard let replaces = Replaces(raw), let other = dialogLeg(replaces), other.call !== call, let number = leg.profile?.number,
+                other.leg.profile?.number == number
             else {
                 // A Replaces that names no call of this phone's is not ours to act on.
                 return request.makeResponse(status: 403, reason: "Replaces names no dialog of yours", toTag: toTag)
@@ -71,9 +72,9 @@ extension CallEngine {
         moved.remote = far.remote
         moved.format = far.format
         moved.session = far.session
-        moved.answered = true
         moved.sessionInterval = far.sessionInterval
         call.add(moved)
+        legAnswered(moved, call)
         dialogs[Self.dialogKey(dialog.callID, dialog.localTag)] = (call.id, id)
         notifyTransfer(transferor, status: 200, final: true)
         call.media.addLeg(id).hop(to: eventLoop).whenComplete { result in
@@ -164,6 +165,7 @@ extension CallEngine {
 
     /// Progress of a transfer to the phone that asked for it (RFC 3515 §2.4.5).
     func notifyTransfer(_ leg: SIPLeg?, status: Int, final: Bool) {
+        // Also after the transferor's BYE: the REFER's subscription keeps the dialog alive (RFC 5057 §5.3).
         guard let leg, leg.referNotifications, var dialog = leg.dialog, let peer = leg.peer else { return }
         var notify = dialog.request(.notify, contact: ourContact)
         leg.dialog = dialog

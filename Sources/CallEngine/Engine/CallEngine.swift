@@ -198,6 +198,10 @@ public final class CallEngine: @unchecked Sendable {
         guard !call.ended else { return }
         let actions = call.plan.handle(event)
         perform(actions, call)
+        // A leg the plan has ended without an action of ours (its phone hung
+        // up, it was cancelled) leaves now: its extension is free, its end time kept.
+        guard !call.ended else { return }
+        for sip in call.legs.values where call.plan.legs[sip.id]?.isLive == false && !sip.left { leftCall(sip, call) }
     }
 
     /// A call refused before it rang (busy, not registered): one closed row.

@@ -117,6 +117,8 @@ enum OrganizationController {
         ) { request, context, caller in
             let body = try await JSONCoding.decode(UserInputBody.self, from: request, context: context)
             let (user, temporary) = try await s.users.create(body.input, by: caller.actor)
+            // Calls to and from the extension now concern this user (their events).
+            if let number = user.extension { await s.sip.extensionChanged(number) }
             return try .json(UserBody(user: user, temporaryPassword: temporary), status: .created)
         }
         table.add(
@@ -134,13 +136,19 @@ enum OrganizationController {
                 if body.input.password != nil {
                     throw DomainError.invalid("password", "use reset-password to change another user's password")
                 }
-                return try .json(UserBody(user: try await s.users.update(id, body.input, by: caller.actor)))
+                let before = try await s.users.get(id, for: caller.actor).extension
+                let user = try await s.users.update(id, body.input, by: caller.actor)
+                for number in Set([before, user.extension].compactMap { $0 }) { await s.sip.extensionChanged(number) }
+                return try .json(UserBody(user: user))
             }
         }
         table.add(
             Endpoint(method: .delete, path: "/api/v1/users/{id}", access: .permission(p.permission(.delete)), summary: "Delete a user", tag: "organization", status: 204)
         ) { _, context, caller in
-            try await s.users.delete(try context.id(), by: caller.actor)
+            let id = try context.id()
+            let before = try await s.users.get(id, for: caller.actor).extension
+            try await s.users.delete(id, by: caller.actor)
+            if let before { await s.sip.extensionChanged(before) }
             return .noContent
         }
         table.add(

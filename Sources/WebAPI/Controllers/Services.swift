@@ -14,4 +14,6 @@ struct Services: Sendable {
     let calls: CallRecordService
     let audit: AuditTrail
     let policy: SessionPolicy
+    /// The SIP side's caches, told when an extension or its user binding changes.
+    let sip: any SIPSecurityMonitor
 }

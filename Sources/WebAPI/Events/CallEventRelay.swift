@@ -2,6 +2,7 @@ import CallCenter
 import Foundation
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// Turns the call engine's events into `call.*` WebSocket events for the
 /// users on the call, in the order they happened. `call.ringing` carries
@@ -11,26 +12,41 @@ public final class CallEventRelay: CallEventSink, Service, Sendable {
     let hub: EventHub
     let repos: Repositories
     let logger: Logger
-    private let stream: AsyncStream<CallEvent>
-    private let input: AsyncStream<CallEvent>.Continuation
+    /// Events waiting, in order; wake-ups collapse so a busy server wakes
+    /// the relay a few times a second, not once per event.
+    private let queued = Mutex<[CallEvent]>([])
+    private let wakeups: AsyncStream<Void>
+    private let wake: AsyncStream<Void>.Continuation
 
     public init(hub: EventHub, repos: Repositories, logger: Logger) {
         self.hub = hub
         self.repos = repos
         self.logger = logger
-        // A stuck database must not pile events up without bound.
-        (stream, input) = AsyncStream.makeStream(of: CallEvent.self, bufferingPolicy: .bufferingNewest(10_000))
+        (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     public func send(_ event: CallEvent) {
-        input.yield(event)
+        // A stuck database must not pile events up without bound.
+        let first = queued.withLock { queue in
+            if queue.count >= 10_000 { queue.removeFirst() }
+            queue.append(event)
+            return queue.count == 1
+        }
+        if first { wake.yield() }
     }
 
     public func run() async throws {
         await withGracefulShutdownHandler {
-            for await event in stream { await deliver(event) }
+            for await _ in wakeups {
+                let batch = queued.withLock { queue in
+                    defer { queue = [] }
+                    return queue
+                }
+                for event in batch { await deliver(event) }
+                try? await Task.sleep(for: .milliseconds(20))
+            }
         } onGracefulShutdown: {
-            self.input.finish()
+            self.wake.finish()
         }
     }
 
