@@ -289,11 +289,13 @@ public final class SIPEndpoint: @unchecked Sendable {
             var buffer = channel.allocator.buffer(capacity: 1024)
             message.write(into: &buffer)
             let envelope = AddressedEnvelope(remoteAddress: peer.address, data: buffer)
-            if inUDPReadBatch {
-                channel.write(envelope, promise: nil)
+            channel.write(envelope, promise: nil)
+            if !udpFlushPending {
                 udpFlushPending = true
-            } else {
-                channel.writeAndFlush(envelope, promise: nil)
+                // Outside a read batch (a timer, a hop back from media or the
+                // database) the flush waits for the end of this turn of the
+                // loop, so what the turn sends leaves in one sendmmsg.
+                if !inUDPReadBatch { eventLoop.execute { self.flushUDP() } }
             }
         case .tcp:
             guard let channel = tcpConnections[peer.address] else { return dropped(message, to: peer, because: "no TCP connection") }
@@ -322,6 +324,10 @@ public final class SIPEndpoint: @unchecked Sendable {
     func udpReadBatchEnded() {
         eventLoop.assertInEventLoop()
         inUDPReadBatch = false
+        flushUDP()
+    }
+
+    func flushUDP() {
         guard udpFlushPending else { return }
         udpFlushPending = false
         udpChannel?.flush()
