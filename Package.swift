@@ -183,6 +183,7 @@ let package = Package(
             name: "WebAPITests",
             dependencies: [
                 "WebAPI", "CallCenter", "Storage", "Spreadsheet", "HotlineTestSupport",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

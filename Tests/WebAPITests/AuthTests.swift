@@ -1,5 +1,6 @@
 import CallCenter
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HotlineTestSupport
 import Testing
@@ -37,6 +38,48 @@ import WebAPI
             #expect(unknown.status == .unauthorized)
             #expect(wrong.errorCode == "invalid_credentials")
             #expect(unknown.json["error"] as? NSDictionary == wrong.json["error"] as? NSDictionary)
+        }
+    }
+
+    /// CSRF: a change made with the session cookie must come from our own pages;
+    /// the bearer token, which no browser attaches by itself, needs no such proof.
+    @Test func cookieChangesFromAnotherSiteAreRefused() async throws {
+        try await TestApp.with { client in
+            let token = try await client.token()
+            let cookie: HTTPFields = [.cookie: "hotline_session=\(token)"]
+            func department(_ name: String, _ extra: HTTPFields, bearer: Bool = false, raw: String? = nil) async throws -> Client.Reply {
+                var headers = bearer ? [:] : cookie
+                headers.append(contentsOf: extra)
+                if let raw {
+                    return try await client.call(.post, "/api/v1/departments", token: bearer ? token : nil, raw: ByteBuffer(string: raw), headers: headers)
+                }
+                return try await client.call(.post, "/api/v1/departments", token: bearer ? token : nil, json: ["name": name], headers: headers)
+            }
+            let foreign = try await department("Forged A", [.origin: "http://127.0.0.1:9999", HTTPField.Name("Sec-Fetch-Site")!: "same-site"])
+            #expect(foreign.status == .forbidden)
+            #expect(foreign.errorCode == "cross_origin")
+            // A form post or a text/plain body from a page that sends no Origin at all is no proof either.
+            let form = try await department("", [.contentType: "application/x-www-form-urlencoded"], raw: "name=Forged+B")
+            #expect(form.status == .forbidden)
+            #expect(form.errorCode == "cross_origin")
+            let plain = try await department("", [.contentType: "text/plain"], raw: #"{"name":"Forged C"}"#)
+            #expect(plain.errorCode == "cross_origin")
+            let crossSite = try await department("Forged D", [HTTPField.Name("Sec-Fetch-Site")!: "cross-site"])
+            #expect(crossSite.errorCode == "cross_origin")
+            // Reading with the cookie from anywhere stays allowed (SameSite and CORS keep the answer away).
+            let read = try await client.call(.get, "/api/v1/departments", headers: cookie)
+            #expect(read.status == .ok)
+            #expect(!read.text.contains("Forged"))
+            // Our own page (the browser says same-origin) and a script with the bearer token may change things.
+            let own = try await department("Own page", [HTTPField.Name("Sec-Fetch-Site")!: "same-origin"])
+            #expect(own.status == .created, "\(own.text)")
+            let script = try await department("Script", [.origin: "http://127.0.0.1:9999"], bearer: true)
+            #expect(script.status == .created, "\(script.text)")
+            // Signing in from another site's page (login CSRF) is refused.
+            let login = try await client.call(.post, "/api/v1/auth/login", json: ["username": "admin", "password": TestApp.adminPassword],
+                                              headers: [.origin: "http://evil.example"])
+            #expect(login.status == .forbidden)
+            #expect(login.errorCode == "cross_origin")
         }
     }
 
