@@ -8,6 +8,8 @@ import subprocess
 import tempfile
 import threading
 
+import pytest
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 OUT = ROOT / "test-output"
 
@@ -67,3 +69,20 @@ class Server:
         if self.proc.poll() is None:
             self.proc.send_signal(sig)
         return self.proc.wait(timeout=timeout)
+
+
+# ---------------------------------------------------------------- fixtures for every suite
+
+@pytest.fixture
+def folder(tmp_path):
+    """A test's own scratch folder, as a string (sipp and the phones take paths)."""
+    return str(tmp_path)
+
+
+@pytest.fixture
+def cleanup():
+    """Callables that stop what a test started, run at its end whatever happened (last first)."""
+    stops = []
+    yield stops
+    for stop in reversed(stops):
+        stop()

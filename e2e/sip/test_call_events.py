@@ -71,19 +71,6 @@ def pbx(tmp_path_factory):
     assert code == 0
 
 
-@pytest.fixture
-def folder(tmp_path):
-    return str(tmp_path)
-
-
-@pytest.fixture
-def cleanup():
-    stops = []
-    yield stops
-    for stop in reversed(stops):
-        stop()
-
-
 def origin(base):
     return base  # "http://127.0.0.1:PORT": the server's own scheme, host and port
 

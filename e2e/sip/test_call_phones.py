@@ -112,20 +112,6 @@ def pbx(tmp_path_factory):
         assert code == 0, server.stderr_lines[-30:]
 
 
-@pytest.fixture
-def folder(tmp_path):
-    return str(tmp_path)
-
-
-@pytest.fixture
-def cleanup():
-    """Callables that stop what a test started, run at its end whatever happened (last first)."""
-    stops = []
-    yield stops
-    for stop in reversed(stops):
-        stop()
-
-
 def call_ids(pbx):
     _, body = api(pbx["base"], "/api/v1/calls?pageSize=100", token=pbx["token"])
     return {c["id"] for c in body["items"]}

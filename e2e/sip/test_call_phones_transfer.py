@@ -50,19 +50,6 @@ def pbx(tmp_path_factory):
         assert code == 0, server.stderr_lines[-30:]
 
 
-@pytest.fixture
-def folder(tmp_path):
-    return str(tmp_path)
-
-
-@pytest.fixture
-def cleanup():
-    stops = []
-    yield stops
-    for stop in reversed(stops):
-        stop()
-
-
 def start_phone(pbx, folder, cleanup):
     phone = Baresip(folder, PHONE, make_tone(os.path.join(folder, "tone1k.wav"), 1000, 40), answer_auto=True)
     cleanup.append(phone.stop)

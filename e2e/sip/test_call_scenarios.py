@@ -20,11 +20,6 @@ SECRET = "Secret-Ext-Pass-1"
 G711A = "/usr/share/sip-tester/g711a.pcap"
 
 
-@pytest.fixture
-def folder(tmp_path):
-    return str(tmp_path)
-
-
 def run_pair(folder, uac, uas, *, challenge=True, status=None, hold_ms=0, callee_delay_ms=0, echo=False, rtp_port=None,
              during=None):
     port = callkit.udp_port()

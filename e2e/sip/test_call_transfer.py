@@ -70,19 +70,6 @@ def pbx(tmp_path_factory):
     assert code == 0
 
 
-@pytest.fixture
-def folder(tmp_path):
-    return str(tmp_path)
-
-
-@pytest.fixture
-def cleanup():
-    stops = []
-    yield stops
-    for stop in reversed(stops):
-        stop()
-
-
 # ---------------------------------------------------------------- phones
 
 def media_port(pbx):

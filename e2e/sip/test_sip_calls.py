@@ -101,11 +101,6 @@ def pbx(tmp_path_factory):
     assert code == 0
 
 
-@pytest.fixture
-def folder(tmp_path):
-    return str(tmp_path)
-
-
 def call_ids(pbx):
     _, body = api(pbx["base"], "/api/v1/calls?pageSize=100", token=pbx["token"])
     return {c["id"] for c in body["items"]}
