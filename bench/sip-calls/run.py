@@ -41,6 +41,10 @@ see only this benchmark's traffic):
 Other work on the shared machine is measured for every step (busy CPU
 from /proc/stat minus this benchmark's processes); a step that fails while
 others used more than 0.3 of a core is run once more after it settles.
+Each rate step also prints `drops S/H`: datagrams the kernel dropped at
+the server's SIP socket (S) and elsewhere, at sipp's sockets (H), because
+a receive buffer was full; a loss there is retransmitted 500 ms later and
+can fail a call in sipp's scenario.
 
 sipp's play_pcap_audio is not used for load: each play holds a raw UDP
 socket that receives a copy of every datagram on the host, which grows with
@@ -77,6 +81,9 @@ HOTLINE_SIP, HOTLINE_HTTP = 25060, 28080
 RTP_LO, RTP_HI = 40000, 49999
 KAMAILIO = 35060
 UAS, UAS_MP = 5080, 18000
+# sipp's sockets get 4 MiB buffers (its default, 64 KiB, overflowed near 1,100 calls/s while the
+# server dropped nothing); Hotline's SIP socket and Kamailio (maxbuffer) ask for the same.
+SIPP_BUFFER = str(4 << 20)
 HOTLINE_UAS = 5090  # Hotline's callees: its late retransmissions after an overloaded step never reach the others' UAS
 UAC, UAC_MP = 5070, 16000
 ADMIN = "Bench-Admin-123"
@@ -262,19 +269,42 @@ def uas_cmd(target, total, hold_ms, timeout, folder):
     scenario = os.path.join(folder, "call_uas_answer_stream.xml") if target.media else str(SCENARIOS / "call_uas_answer.xml")
     return ["sipp", "-sf", scenario, "-i", "127.0.0.1", "-p", str(target.uas), "-mi", "127.0.0.1",
             "-mp", str(UAS_MP), "-key", "rtp_port", str(UAS_MP), "-m", str(total), "-d", str(hold_ms if target.media else 0),
-            "-aa", "-nostdin", "-timeout", str(int(timeout)), "-timeout_error", "-max_recv_loops", "1000"]
+            "-aa", "-nostdin", "-buff_size", SIPP_BUFFER, "-timeout", str(int(timeout)), "-timeout_error", "-max_recv_loops", "1000"]
 
 
 def uac_cmd(target, scenario, csv, rate, total, hold_ms, limit, timeout):
     return ["sipp", target, "-sf", scenario, "-inf", csv, "-r", str(rate), "-m", str(total), "-l", str(limit),
             "-d", str(hold_ms), "-i", "127.0.0.1", "-p", str(UAC), "-mi", "127.0.0.1", "-mp", str(UAC_MP), "-nostdin",
-            "-timeout", str(int(timeout)), "-timeout_error", "-max_recv_loops", "1000", "-trace_stat", "-stf", "/dev/null"]
+            "-buff_size", SIPP_BUFFER, "-timeout", str(int(timeout)), "-timeout_error", "-max_recv_loops", "1000", "-trace_stat", "-stf", "/dev/null"]
 
 
 class Target:
     def __init__(self, name, label, address, scenario, pid=None, media=False):
         self.name, self.label, self.address, self.scenario, self.pid, self.media = name, label, address, scenario, pid, media
         self.uas = HOTLINE_UAS if name.startswith("hotline") else UAS
+
+
+def receive_buffer_drops():
+    """Datagrams dropped at any UDP socket of the namespace for a full receive buffer."""
+    with open("/proc/net/snmp") as f:
+        rows = [line.split() for line in f if line.startswith("Udp:")]
+    return dict(zip(rows[0][1:], (int(x) for x in rows[1][1:])))["RcvbufErrors"]
+
+
+def socket_drops(port):
+    """Datagrams the kernel dropped at the UDP socket bound to `port` (its receive buffer was full)."""
+    total = 0
+    for table in ("/proc/net/udp", "/proc/net/udp6"):
+        try:
+            with open(table) as f:
+                next(f)
+                for line in f:
+                    fields = line.split()
+                    if int(fields[1].rsplit(":", 1)[1], 16) == port:
+                        total += int(fields[-1])
+        except (OSError, StopIteration, ValueError, IndexError):
+            continue
+    return total
 
 
 def call_step(target, csv, rate, seconds, hold_ms, folder):
@@ -286,6 +316,8 @@ def call_step(target, csv, rate, seconds, hold_ms, folder):
         uas = start(uas_cmd(target, total, hold_ms, timeout + 10, folder), out=uas_out, cwd=folder)
         time.sleep(0.5)
         cpu0, started, machine0 = tree_cpu(target.pid), time.monotonic(), busy_seconds()
+        server_port = int(target.address.rsplit(":", 1)[1])
+        drops0, server_drops0 = receive_buffer_drops(), socket_drops(server_port)
         with open(os.path.join(folder, f"{tag}-uac.out"), "w") as uac_out:
             uac = start(uac_cmd(target.address, target.scenario, csv, rate, total, hold_ms,
                                 max(200, rate * (hold_ms // 1000 + 4)), timeout), out=uac_out, cwd=folder)
@@ -300,6 +332,9 @@ def call_step(target, csv, rate, seconds, hold_ms, folder):
             uas.wait(timeout=10)
         except subprocess.TimeoutExpired:
             stop(uas)
+        # Who lost datagrams to a full receive buffer: the server's SIP socket, or the harness's.
+        server_drops = socket_drops(server_port) - server_drops0
+        harness_drops = max(0, receive_buffer_drops() - drops0 - server_drops)
     uac_text = open(os.path.join(folder, f"{tag}-uac.out"), errors="replace").read()
     uas_text = open(os.path.join(folder, f"{tag}-uas.out"), errors="replace").read()
     ok, failed = counts(uac_text)
@@ -309,7 +344,7 @@ def call_step(target, csv, rate, seconds, hold_ms, folder):
               and elapsed <= nominal * 1.05 + 1.0)
     return {"rate": rate, "passed": passed, "ok": ok, "failed": failed, "uas_ok": uas_ok, "uas_failed": uas_failed,
             "elapsed": round(elapsed, 1), "cpu_us_per_call": round(cpu / total * 1e6) if target.pid and total else None,
-            "other_cores": round(others, 2)}
+            "other_cores": round(others, 2), "server_drops": server_drops, "harness_drops": harness_drops}
 
 
 def ladder(target, csv, rates, seconds, hold_ms, folder):
@@ -322,7 +357,8 @@ def ladder(target, csv, rates, seconds, hold_ms, folder):
             step = call_step(target, csv, rate, seconds, hold_ms, folder)
             cpu = f"  cpu {step['cpu_us_per_call']} us/call" if step["cpu_us_per_call"] is not None else ""
             print(f"  {target.name:14} {rate:6d}/s  ok {step['ok']:7d}  failed {step['failed']}/{step['uas_failed']} "
-                  f"{step['elapsed']:6.1f}s{cpu}  others {step['other_cores']:.1f} cores  {'pass' if step['passed'] else 'FAIL'}",
+                  f"{step['elapsed']:6.1f}s{cpu}  others {step['other_cores']:.1f} cores  "
+                  f"drops {step['server_drops']}/{step['harness_drops']}  {'pass' if step['passed'] else 'FAIL'}",
                   flush=True)
             if step["passed"] or step["other_cores"] <= 0.3:
                 break
