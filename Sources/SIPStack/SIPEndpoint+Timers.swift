@@ -38,15 +38,4 @@ extension SIPEndpoint {
         while let body = timers.popExpired(now: now) { body() }
         if let next = timers.nextDeadline() { arm(.uptimeNanoseconds(next)) }
     }
-
-    /// Measures the loop's lag every `period` for the load gauge (the 503s of an overloaded loop).
-    func startLoadProbe(period: TimeAmount = .milliseconds(20)) {
-        let due = NIODeadline.now() + period
-        eventLoop.scheduleTask(deadline: due) {
-            self.load.observe(lagNanoseconds: (NIODeadline.now() - due).nanoseconds)
-            self.startLoadProbe(period: period)
-        }
-    }
-
-    public var isOverloaded: Bool { load.overloaded }
 }
