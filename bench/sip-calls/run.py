@@ -518,6 +518,12 @@ def media_steps(target, csv, steps, ramp, window, folder):
 
 # ---------------------------------------------------------------- the run
 
+def save_log(server):
+    """What a stopped server wrote (warnings and up: e.g. when it shed load), beside its data folder."""
+    with open(server.data.rstrip("/") + ".log", "w") as f:
+        f.write("\n".join(server.lines + getattr(server, "stderr_lines", [])) + "\n")
+
+
 def start_hotline(binary, folder, run):
     """A fresh server (its own data folder) for each Hotline target: the overloaded last step of one ladder
     leaves retransmissions, queued work and a grown heap that would bias the next measurement."""
@@ -639,6 +645,7 @@ def main():
         if hotline:
             hotline.stop()
             CHILDREN.remove(hotline.proc)
+            save_log(hotline)
         starts += 1
         hotline = start_hotline(args.binary, folder, starts)
         return hotline
@@ -673,6 +680,7 @@ def main():
     finally:
         if hotline:
             hotline.stop()
+            save_log(hotline)
         with open(os.path.join(folder, "results.json"), "w") as f:
             json.dump(results, f, indent=1)
 
