@@ -35,9 +35,7 @@ public final class SIPService: Service, @unchecked Sendable {
     /// free port, the same one for both transports).
     public func bind() async throws -> (host: String, port: Int) {
         let config = endpoint.configuration
-        let udp = try await bindUDP(port: config.port)
-        let port = udp.localAddress?.port ?? config.port
-        let tcp = try await bindTCP(port: port)
+        let (udp, port, tcp) = try await bindBoth(config.port)
         self.udp = udp
         self.tcp = tcp
         boundPort = port
@@ -49,6 +47,24 @@ public final class SIPService: Service, @unchecked Sendable {
         }.get()
         logger.info("SIP listening", metadata: ["sip.address": "\(config.host):\(port)", "sip.transports": "udp,tcp"])
         return (config.host, port)
+    }
+
+    /// UDP, then TCP on the port UDP got. A port the system picked for UDP
+    /// (configured 0) can be taken for TCP by another program's connection:
+    /// then it picks again, a few times.
+    private func bindBoth(_ configured: Int) async throws -> (udp: any Channel, port: Int, tcp: any Channel) {
+        var attempt = 0
+        while true {
+            attempt += 1
+            let udp = try await bindUDP(port: configured)
+            let port = udp.localAddress?.port ?? configured
+            do {
+                return (udp, port, try await bindTCP(port: port))
+            } catch {
+                try? await udp.close()
+                guard configured == 0, attempt < 20 else { throw error }
+            }
+        }
     }
 
     private func bindUDP(port: Int) async throws -> any Channel {
