@@ -88,13 +88,13 @@ public final class MediaCall: @unchecked Sendable {
         }
     }
 
-    /// Called by the service once the sockets are bound (on this loop).
-    func attach(_ endpoint: MediaEndpoint) -> Int {
+    /// Gives `leg` the socket pair the service found for it (on this loop).
+    func attach(_ leg: Int, pair: RTPSocketPair) {
         let slot = slots.firstIndex { $0 == nil } ?? slots.count
         if slot == slots.count { slots.append(nil) }
-        slots[slot] = endpoint
-        slotOfLeg[endpoint.leg] = slot
-        return slot
+        slots[slot] = MediaEndpoint(leg: leg, pair: pair)
+        slotOfLeg[leg] = slot
+        pair.assign(to: self, slot: slot)
     }
 
     /// Where a leg's phone receives media (SDP `c=`/`m=`) and what it speaks.
@@ -152,15 +152,14 @@ public final class MediaCall: @unchecked Sendable {
         enqueue { self.detach(leg) }
     }
 
-    /// On the loop: closes the leg's sockets and gives its ports back.
+    /// On the loop: the leg's socket pair goes back to the service (to rest
+    /// for another call, or closed).
     func detach(_ leg: Int) {
         guard let slot = slotOfLeg.removeValue(forKey: leg), let endpoint = slots[slot] else { return }
         slots[slot] = nil
         playing.remove(slot)
-        endpoint.rtp?.close(promise: nil)
-        endpoint.rtcp?.close(promise: nil)
         stats.lost += endpoint.sequence.lost
-        service.releasePort(endpoint.port)
+        service.recycle(endpoint.pair)
         replan()
     }
 

@@ -6,9 +6,11 @@ import NIOCore
 /// call's event loop.
 struct MediaEndpoint {
     let leg: Int
-    let port: Int
-    var rtp: (any Channel)?
-    var rtcp: (any Channel)?
+    /// Its sockets, owned by this endpoint until the leg leaves.
+    let pair: RTPSocketPair
+    var port: Int { pair.port }
+    var rtp: (any Channel)? { pair.rtp }
+    var rtcp: (any Channel)? { pair.rtcp }
     var remoteRTP: SocketAddress?
     var remoteRTCP: SocketAddress?
     var latched = false
@@ -48,9 +50,9 @@ struct MediaEndpoint {
     var nextOutput = 0
     static let outputRing = 8
 
-    init(leg: Int, port: Int) {
+    init(leg: Int, pair: RTPSocketPair) {
         self.leg = leg
-        self.port = port
+        self.pair = pair
     }
 
     mutating func takeOutput() -> Int {

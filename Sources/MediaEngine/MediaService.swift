@@ -45,6 +45,10 @@ public final class MediaService: Service, Sendable {
     /// Each media loop's packet counters and frame clock.
     let loopStats: [(loop: any EventLoop, stats: MediaLoopStats)]
     private let tickers: [(loop: any EventLoop, ticker: FrameTicker)]
+    /// Each media loop's socket pairs resting between calls.
+    let caches: [(loop: any EventLoop, cache: RTPSocketCache)]
+    /// Legs that got a rested pair instead of binding sockets (for /metrics).
+    let pairsReused = Atomic<Int>(0)
 
     public init(
         bindHost: String, advertisedHost: String, ports: ClosedRange<Int>, loops: Int = System.coreCount,
@@ -63,6 +67,15 @@ public final class MediaService: Service, Sendable {
         threadPool = NIOThreadPool(numberOfThreads: 2)
         threadPool.start()
         pool = Mutex(RTPPortPool(range: ports))
+        // Up to half the ports rest between calls, split among the loops.
+        let resting = min(1_024, ports.count / 2 / (2 * max(1, loops)))
+        caches = group.makeIterator().map { ($0, RTPSocketCache(eventLoop: $0, limit: resting)) }
+        for (loop, cache) in caches {
+            loop.scheduleRepeatedTask(initialDelay: .seconds(5), delay: .seconds(5)) { [weak self] _ in
+                guard let self else { return }
+                cache.expire { self.discard($0) }
+            }
+        }
     }
 
     /// Calls with media open.
@@ -96,20 +109,40 @@ public final class MediaService: Service, Sendable {
         tickers.first { $0.loop === loop }!.ticker
     }
 
-    func releasePort(_ port: Int) {
-        pool.withLock { $0.release(port) }
+    private func socketCache(for loop: any EventLoop) -> RTPSocketCache {
+        caches.first { $0.loop === loop }!.cache
     }
 
-    /// Binds an RTP/RTCP pair for `leg` of `call` (on the call's loop),
-    /// trying other pairs when one is taken by another program.
+    /// Finds `leg` of `call` an RTP/RTCP pair (on the call's loop): one that
+    /// rested after an earlier call, or a new one bound on a free port —
+    /// trying other ports when one is taken by another program.
     func bindEndpoint(for call: MediaCall, leg: Int, attempts: Int = 3) -> EventLoopFuture<Int> {
         let loop = call.eventLoop
-        guard !stopping.load(ordering: .relaxed) else { return loop.makeFailedFuture(MediaError.notRunning) }
-        guard let port = pool.withLock({ $0.take() }) else { return loop.makeFailedFuture(MediaError.noFreePorts) }
-        let slot = call.attach(MediaEndpoint(leg: leg, port: port))
+        guard !stopping.load(ordering: .relaxed), !call.closed else { return loop.makeFailedFuture(MediaError.notRunning) }
+        let cache = socketCache(for: loop)
+        if let pair = cache.take(discard: discard) {
+            pairsReused.add(1, ordering: .relaxed)
+            call.attach(leg, pair: pair)
+            return loop.makeSucceededFuture(pair.port)
+        }
+        guard let port = pool.withLock({ $0.take() }) else {
+            // Every port is in a call or resting: better one that rested less than a refused call.
+            guard let pair = cache.take(rested: false, discard: discard) else { return loop.makeFailedFuture(MediaError.noFreePorts) }
+            call.attach(leg, pair: pair)
+            return loop.makeSucceededFuture(pair.port)
+        }
+        let pair = RTPSocketPair(port: port, eventLoop: loop)
+        call.attach(leg, pair: pair)
         let binds = [false, true].map { rtcp in
-            socket(port: rtcp ? port + 1 : port, for: call, slot: slot, rtcp: rtcp).map { channel in
-                if rtcp { call.slots[slot]?.rtcp = channel } else { call.slots[slot]?.rtp = channel }
+            socket(for: pair, rtcp: rtcp).map { channel in
+                if pair.discarded {
+                    // The leg left while its sockets were being bound.
+                    channel.close(promise: nil)
+                } else if rtcp {
+                    pair.rtcp = channel
+                } else {
+                    pair.rtp = channel
+                }
             }
         }
         return EventLoopFuture.whenAllComplete(binds, on: loop).flatMap { results in
@@ -122,14 +155,36 @@ public final class MediaService: Service, Sendable {
         }
     }
 
-    /// One RTP or RTCP socket of an endpoint. Should it close while its
-    /// call still uses it, it is opened again on the same port (counted).
-    private func socket(port: Int, for call: MediaCall, slot: Int, rtcp: Bool) -> EventLoopFuture<any Channel> {
-        let bootstrap = DatagramBootstrap(group: call.eventLoop)
+    /// A leg is done with `pair` (on its loop): it rests for another call
+    /// when it is whole and there is room, else it is closed.
+    func recycle(_ pair: RTPSocketPair) {
+        pair.release()
+        guard pair.isOpen, !stopping.load(ordering: .relaxed), socketCache(for: pair.eventLoop).put(pair) else {
+            discard(pair)
+            return
+        }
+    }
+
+    /// Closes `pair` for good and gives its port back.
+    private func discard(_ pair: RTPSocketPair) {
+        guard !pair.discarded else { return }
+        pair.discarded = true
+        pair.release()
+        pair.rtp?.close(promise: nil)
+        pair.rtcp?.close(promise: nil)
+        pool.withLock { $0.release(pair.port) }
+    }
+
+    /// One RTP or RTCP socket of a pair. Should it close while a call uses
+    /// it, it is opened again on the same port (counted); a resting pair
+    /// that loses a socket is closed.
+    private func socket(for pair: RTPSocketPair, rtcp: Bool) -> EventLoopFuture<any Channel> {
+        let port = rtcp ? pair.port + 1 : pair.port
+        let bootstrap = DatagramBootstrap(group: pair.eventLoop)
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(RTPRelayHandler(call: call, slot: slot, rtcp: rtcp))
+                    try channel.pipeline.syncOperations.addHandler(RTPRelayHandler(pair: pair, rtcp: rtcp))
                 }
             }
         let bound: EventLoopFuture<any Channel>
@@ -139,21 +194,27 @@ public final class MediaService: Service, Sendable {
         } else {
             bound = bootstrap.bind(host: bindHost, port: port)
         }
-        return bound
-            .map { channel in
-                channel.closeFuture.whenComplete { _ in
-                    guard !call.closed, !self.stopping.load(ordering: .relaxed), call.slots.indices.contains(slot),
-                        let endpoint = call.slots[slot], endpoint.port == (rtcp ? port - 1 : port),
-                        (rtcp ? endpoint.rtcp : endpoint.rtp) === channel
-                    else { return }
-                    self.socketRestarts.add(1, ordering: .relaxed)
-                    self.logger.warning("RTP socket closed during a call; opening it again", metadata: ["rtp.port": "\(port)"])
-                    self.socket(port: port, for: call, slot: slot, rtcp: rtcp).whenSuccess { channel in
-                        if rtcp { call.slots[slot]?.rtcp = channel } else { call.slots[slot]?.rtp = channel }
+        return bound.map { channel in
+            channel.closeFuture.whenComplete { _ in
+                guard !pair.discarded, !self.stopping.load(ordering: .relaxed), (rtcp ? pair.rtcp : pair.rtp) === channel else { return }
+                guard let call = pair.call, !call.closed else {
+                    self.discard(pair)
+                    return
+                }
+                self.socketRestarts.add(1, ordering: .relaxed)
+                self.logger.warning("RTP socket closed during a call; opening it again", metadata: ["rtp.port": "\(port)"])
+                self.socket(for: pair, rtcp: rtcp).whenSuccess { channel in
+                    if pair.discarded {
+                        channel.close(promise: nil)
+                    } else if rtcp {
+                        pair.rtcp = channel
+                    } else {
+                        pair.rtp = channel
                     }
                 }
-                return channel
             }
+            return channel
+        }
     }
 
     /// Records `call` from now on into a stereo WAV at `path`: `left` on the left channel, `right` on the right.

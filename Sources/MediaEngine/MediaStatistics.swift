@@ -19,12 +19,18 @@ public struct MediaStatistics: Sendable, Equatable {
     public var recordingsFailed = 0
     public var socketRestarts = 0
     public var activeSessions = 0
+    /// Legs given a socket pair that rested after an earlier call, and the pairs resting now.
+    public var pairsReused = 0
+    public var pairsResting = 0
 }
 
 extension MediaService {
     /// Sums every loop's counters (each read on its own loop).
     public func statistics() async -> MediaStatistics {
         var total = MediaStatistics()
+        for (loop, cache) in caches {
+            total.pairsResting += (try? await loop.submit { cache.count }.get()) ?? 0
+        }
         for (loop, stats) in loopStats {
             guard let (relayed, dropped, lost) = try? await loop.submit({ (stats.relayed, stats.dropped, stats.lost) }).get() else { continue }
             total.packetsRelayed += relayed
@@ -35,6 +41,7 @@ extension MediaService {
         total.recordingsFailed = recordingsFailed.load(ordering: .relaxed)
         total.socketRestarts = socketRestarts.load(ordering: .relaxed)
         total.activeSessions = activeSessions
+        total.pairsReused = pairsReused.load(ordering: .relaxed)
         return total
     }
 }

@@ -46,6 +46,8 @@ struct PBXMetrics: Sendable {
         text.metric("hotline_rtp_packets_lost_total", .counter, "RTP packets missing by sequence number, counted when a call's media ends.", mediaStats.packetsLost)
         text.metric("hotline_media_sessions_active", .gauge, "Media sessions (relayed calls) open.", mediaStats.activeSessions)
         text.metric("hotline_rtp_socket_restarts_total", .counter, "RTP sockets opened again after closing during a call.", mediaStats.socketRestarts)
+        text.metric("hotline_rtp_pairs_reused_total", .counter, "Call legs given an RTP/RTCP socket pair kept open from an earlier call.", mediaStats.pairsReused)
+        text.metric("hotline_rtp_pairs_resting", .gauge, "RTP/RTCP socket pairs kept open between calls.", mediaStats.pairsResting)
         text.metric("hotline_recordings_written_total", .counter, "Call recordings completed.", mediaStats.recordingsWritten)
         text.metric("hotline_recordings_failed_total", .counter, "Call recordings stopped by a write error.", mediaStats.recordingsFailed)
         text.metric("hotline_http_connections_open", .gauge, "Open web connections.", connections.open)

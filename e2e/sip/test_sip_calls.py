@@ -331,3 +331,37 @@ def test_all_contacts_ring_and_the_first_answer_wins(pbx, folder):
     assert loser.received("CANCEL") and loser.sent("SIP/2.0 487")
     cdr = new_cdr(pbx, before)
     assert cdr["disposition"] == "answered" and cdr["hangupBy"] == "caller", cdr
+
+
+def metric(pbx, name):
+    """An unlabelled sample of /metrics."""
+    with urllib.request.urlopen(pbx["base"] + "/metrics", timeout=10) as resp:
+        for line in resp.read().decode().splitlines():
+            if line.startswith(name + " "):
+                return float(line.split()[1])
+    raise AssertionError(f"{name} is missing from /metrics")
+
+
+def test_a_later_call_takes_rested_socket_pairs_and_relays_both_ways(pbx, folder):
+    """An ended leg leaves its RTP/RTCP sockets open to rest; once rested, a new leg takes them instead of binding
+    its own, and media flows both ways through them as through fresh ones."""
+    for _ in range(2):  # one call on each media loop (calls take the loops in turn)
+        run_call(pbx, folder, "call_uac_auth.xml", "call_uas_answer.xml", "2002", "2002", hold_ms=300)
+    time.sleep(0.8)  # longer than the half second a pair rests before it is handed out again
+    assert metric(pbx, "hotline_rtp_pairs_resting") >= 4
+    reused = metric(pbx, "hotline_rtp_pairs_reused_total")
+    pcap = {p.payload for p in rtp.pcap_packets(G711A)}
+    tone = rtp.tone_payloads(400, 2, rtp.PCMA)
+    with rtp.Endpoint() as ep:
+        caller, callee, _ = run_call(pbx, folder, "call_uac_auth.xml", "call_uas_answer.xml", "2002", "2002",
+                                     hold_ms=4000, endpoint=ep, payloads=tone, echo=True)
+        got = ep.received()
+    assert metric(pbx, "hotline_rtp_pairs_reused_total") >= reused + 2, "both legs took a rested pair"
+    _, to_callee = check_anchored(pbx, caller, callee)
+    from_caller = [p for p in got if p.payload in pcap]
+    # sipp starts the pcap a second or so after the ACK and the BYE cuts it: what arrived must be whole.
+    seqs = [p.seq for p in from_caller]
+    assert len(seqs) >= 100 and seqs == list(range(seqs[0], seqs[0] + len(seqs))), f"g711a packets at the callee: {seqs}"
+    assert {p.source for p in from_caller} == {(to_callee[0], to_callee[1])}
+    echoed = [p for p in got if p.payload == tone[0]]
+    assert len(echoed) >= 95, f"{len(echoed)} of 100 callee packets came back through the caller"
