@@ -1,7 +1,6 @@
 import Media
 import NIOCore
 import NIOPosix
-import Synchronization
 
 /// One interaction's media: an endpoint per leg (its own RTP/RTCP port
 /// pair at the server), each hearing another leg (relayed packet by
@@ -35,26 +34,21 @@ public final class MediaCall: @unchecked Sendable {
     /// The mix, while some leg hears several others (conference, listen, whisper, barge).
     var mixer: CallMixer?
 
-    /// Control commands waiting for the loop: every command the engine
-    /// issues in one turn of its own loop crosses to this one in a single
-    /// hop (one wake-up, not one per command), in order.
-    private let commands = Mutex<[@Sendable () -> Void]>([])
+    /// The loop's command queue, shared with the other calls on it.
+    private let commands: LoopCommands
 
-    init(eventLoop: any EventLoop, service: MediaService, stats: MediaLoopStats) {
+    init(eventLoop: any EventLoop, service: MediaService, stats: MediaLoopStats, commands: LoopCommands) {
         self.eventLoop = eventLoop
         self.service = service
         self.stats = stats
+        self.commands = commands
     }
 
     // MARK: commands
 
     /// Runs `body` on the call's loop after the commands queued before it.
     func enqueue(_ body: @escaping @Sendable () -> Void) {
-        let first = commands.withLock { queue in
-            queue.append(body)
-            return queue.count == 1
-        }
-        if first { eventLoop.execute { self.runCommands() } }
+        commands.enqueue(body)
     }
 
     func enqueueResult<T: Sendable>(_ body: @escaping @Sendable () -> T) -> EventLoopFuture<T> {
@@ -67,14 +61,6 @@ public final class MediaCall: @unchecked Sendable {
         let promise = eventLoop.makePromise(of: T.self)
         enqueue { promise.completeWith(body()) }
         return promise.futureResult
-    }
-
-    private func runCommands() {
-        let batch = commands.withLock { queue in
-            defer { queue = [] }
-            return queue
-        }
-        for command in batch { command() }
     }
 
     // MARK: legs

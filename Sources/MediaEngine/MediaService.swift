@@ -45,6 +45,8 @@ public final class MediaService: Service, Sendable {
     /// Each media loop's packet counters and frame clock.
     let loopStats: [(loop: any EventLoop, stats: MediaLoopStats)]
     private let tickers: [(loop: any EventLoop, ticker: FrameTicker)]
+    /// Each media loop's queue of commands from the engine.
+    private let commandQueues: [LoopCommands]
     /// Each media loop's socket pairs resting between calls.
     let caches: [(loop: any EventLoop, cache: RTPSocketCache)]
     /// Legs that got a rested pair instead of binding sockets (for /metrics).
@@ -64,6 +66,7 @@ public final class MediaService: Service, Sendable {
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, loops))
         loopStats = group.makeIterator().map { ($0, MediaLoopStats()) }
         tickers = group.makeIterator().map { ($0, FrameTicker(eventLoop: $0)) }
+        commandQueues = group.makeIterator().map { LoopCommands(eventLoop: $0) }
         threadPool = NIOThreadPool(numberOfThreads: 2)
         threadPool.start()
         pool = Mutex(RTPPortPool(range: ports))
@@ -98,7 +101,8 @@ public final class MediaService: Service, Sendable {
         let loop = group.next()
         calls.withLock { $0 += 1 }
         let stats = loopStats.first { $0.loop === loop }?.stats ?? MediaLoopStats()
-        return MediaCall(eventLoop: loop, service: self, stats: stats)
+        let commands = commandQueues.first { $0.eventLoop === loop }!
+        return MediaCall(eventLoop: loop, service: self, stats: stats, commands: commands)
     }
 
     func callClosed() {

@@ -6,7 +6,7 @@
 ///   misses it, while its queue grows until the kernel drops;
 /// - **lateness**: how late the probe runs, when the loop is held up by long
 ///   work or the machine has no core free for it.
-/// Overloaded when either is high (the backlog on two samples running, so
+/// Overloaded when either is high (the backlog on three samples running, so
 /// one burst does not flip it), back once both are low. A plain value:
 /// observations in, a verdict out.
 struct LoadGauge: Sendable, Equatable {
@@ -15,10 +15,14 @@ struct LoadGauge: Sendable, Equatable {
     /// …and below which they may be taken again.
     var recoverAt: Int64 = 20_000_000
     /// Share of the receive buffer in use above which new calls are refused
-    /// (of Hotline's 8 MiB: some 1,000 datagrams, ~120 ms of work at full
-    /// load, well before a caller's first retransmission at 500 ms; a tenth
-    /// was reached in passing by a loop that kept up)…
-    var backlogOverloadAt = 0.25
+    /// (of Hotline's 8 MiB: some 1,800 datagrams, ~200 ms of arrivals at
+    /// full load, before a caller's first retransmission at 500 ms and half
+    /// the way to the kernel dropping; a quarter was reached in passing on
+    /// a shared 2-core machine by a loop that kept up, when the scheduler
+    /// left it without a core for a tenth of a second)…
+    var backlogOverloadAt = 0.5
+    /// Samples in a row above it that make overload (60 ms).
+    var backlogSamples = 3
     /// …and below which they may be taken again.
     var backlogRecoverAt = 0.05
 
@@ -41,7 +45,7 @@ struct LoadGauge: Sendable, Equatable {
 
     private mutating func decide() {
         if !overloaded {
-            overloaded = smoothed > Double(overloadAt) || backlogHighSamples >= 2
+            overloaded = smoothed > Double(overloadAt) || backlogHighSamples >= backlogSamples
         } else if smoothed < Double(recoverAt), backlog < backlogRecoverAt {
             overloaded = false
         }

@@ -23,13 +23,16 @@ import Testing
         // A busy but healthy loop: a few datagrams wait now and then.
         for i in 0..<500 { gauge.observe(queuedBytes: i % 7 == 0 ? 60_000 : 2_000, capacity: buffer) }
         #expect(!gauge.overloaded)
-        // One burst fills a third of the buffer for a moment: not overload.
-        gauge.observe(queuedBytes: buffer / 3, capacity: buffer)
+        // A burst fills 60% of the buffer for two samples: not overload.
+        for _ in 0..<2 { gauge.observe(queuedBytes: buffer * 6 / 10, capacity: buffer) }
         gauge.observe(queuedBytes: 10_000, capacity: buffer)
-        #expect(!gauge.overloaded, "a single burst is not overload")
+        #expect(!gauge.overloaded, "a short burst is not overload")
+        // A third of the buffer, however long, is a loop catching up.
+        for _ in 0..<10 { gauge.observe(queuedBytes: buffer / 3, capacity: buffer) }
+        #expect(!gauge.overloaded, "a third of the buffer is not overload")
         // The queue stays high, while the timers still run on time.
-        for _ in 0..<2 {
-            gauge.observe(queuedBytes: buffer / 3, capacity: buffer)
+        for _ in 0..<3 {
+            gauge.observe(queuedBytes: buffer * 6 / 10, capacity: buffer)
             gauge.observe(lagNanoseconds: 1_000_000)
         }
         #expect(gauge.overloaded)
