@@ -1,10 +1,13 @@
 import NIOCore
+import NIOPosix
 import Synchronization
 
 /// Control commands waiting for one media loop, from every call on it:
 /// what the engine issues in one turn of its own loop crosses in a single
 /// hop — one wake-up for all those calls, not one per call — and runs in
-/// the order it was issued.
+/// the order it was issued. Issued on another event loop (the SIP loop),
+/// the wake-up waits for the end of that loop's turn: waking a loop is a
+/// system call, and one per command was 7% of the SIP loop at 1,300 calls/s.
 final class LoopCommands: @unchecked Sendable {
     let eventLoop: any EventLoop
     private let queue = Mutex<[@Sendable () -> Void]>([])
@@ -20,7 +23,12 @@ final class LoopCommands: @unchecked Sendable {
             queue.append(body)
             return queue.count == 1
         }
-        if first { eventLoop.execute { self.run() } }
+        guard first else { return }
+        if let current = MultiThreadedEventLoopGroup.currentEventLoop, current !== eventLoop {
+            current.execute { self.eventLoop.execute { self.run() } }
+        } else {
+            eventLoop.execute { self.run() }
+        }
     }
 
     private func run() {

@@ -6,6 +6,10 @@ final class SIPDatagramHandler: ChannelInboundHandler, @unchecked Sendable {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
     let endpoint: SIPEndpoint
 
+    /// The largest UDP payload (RFC 3261 §18.1.1 lets a message over UDP be
+    /// any size the datagram carries).
+    static let largestDatagram = 65_535
+
     init(endpoint: SIPEndpoint) { self.endpoint = endpoint }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -13,7 +17,11 @@ final class SIPDatagramHandler: ChannelInboundHandler, @unchecked Sendable {
         // Keep-alive pings (CRLF) carry no message.
         guard envelope.data.readableBytes > 4 else { return }
         endpoint.inUDPReadBatch = true
-        endpoint.receive(datagram: envelope.data, from: SIPPeer(transport: .udp, address: envelope.remoteAddress))
+        // The message keeps only its own bytes: a transaction holding it does
+        // not pin the 64 KiB receive buffer, which NIO then reads into again.
+        var datagram = context.channel.allocator.buffer(capacity: envelope.data.readableBytes)
+        datagram.writeImmutableBuffer(envelope.data)
+        endpoint.receive(datagram: datagram, from: SIPPeer(transport: .udp, address: envelope.remoteAddress))
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {

@@ -74,6 +74,8 @@ public final class SIPService: Service, @unchecked Sendable {
             .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
             // Up to 16 datagrams per wake-up; their answers leave in one flush.
             .channelOption(.maxMessagesPerRead, value: 16)
+            // Any datagram whole (NIO's default of 2 KiB cut a large INVITE short).
+            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: SIPDatagramHandler.largestDatagram))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(SIPDatagramHandler(endpoint: endpoint)) }
             }

@@ -24,6 +24,7 @@ import socket
 import struct
 import threading
 import time
+from datetime import datetime
 
 PCMU, PCMA, TELEPHONE_EVENT = 0, 8, 101
 CODECS = {"pcmu": PCMU, "pcma": PCMA}
@@ -289,19 +290,36 @@ def write_pcap(path, payloads, pt, ptime=0.02, src=("127.0.0.1", 6000), dst=("12
 
 # ---------------------------------------------------------------- sipp's logs
 
-_BLOCK = re.compile(r"^-{20,} [^\n]*\n\S+ message (received|sent) [^\n]*\n\n", re.M)
+_BLOCK = re.compile(r"^-{20,} ([^\n]*)\n\S+ message (received|sent) [^\n]*\n\n", re.M)
+_STAMP = re.compile(r"^(\d{4}-\d\d-\d\d)[ \t](\d\d:\d\d:\d\d(?:\.\d+)?)")
+# sipp logs local wall-clock times; Endpoint stamps packets with time.monotonic().
+_WALL_MINUS_MONO = time.time() - time.monotonic()
 
 
-def sipp_messages(path):
-    """[(direction, text)] from a sipp -trace_msg message file; direction is "received" or "sent"."""
+def timed_sipp_messages(path):
+    """[(time, direction, text)] from a sipp -trace_msg message file: direction is "received" or "sent", time the
+    logged wall-clock stamp on time.monotonic()'s scale (None when the line has none)."""
     try:
         with open(path, errors="replace") as f:
             log = f.read()
     except FileNotFoundError:
         return []
     marks = list(_BLOCK.finditer(log))
-    return [(m.group(1), log[m.end():marks[i + 1].start() if i + 1 < len(marks) else len(log)].strip("\n"))
-            for i, m in enumerate(marks)]
+    out = []
+    for i, m in enumerate(marks):
+        stamp = _STAMP.match(m.group(1))
+        when = None
+        if stamp:
+            clock = stamp.group(2)
+            wall = datetime.strptime(f"{stamp.group(1)} {clock}", "%Y-%m-%d %H:%M:%S.%f" if "." in clock else "%Y-%m-%d %H:%M:%S")
+            when = wall.timestamp() - _WALL_MINUS_MONO
+        out.append((when, m.group(2), log[m.end():marks[i + 1].start() if i + 1 < len(marks) else len(log)].strip("\n")))
+    return out
+
+
+def sipp_messages(path):
+    """[(direction, text)] from a sipp -trace_msg message file; direction is "received" or "sent"."""
+    return [(direction, text) for _, direction, text in timed_sipp_messages(path)]
 
 
 def first_line(text):

@@ -215,18 +215,26 @@ def assert_ringback(packets, after, before, minimum=35):
 
 # ---------------------------------------------------------------- blind transfer
 
-def test_blind_transfer_joins_a_with_c_after_ringback(pbx, folder, cleanup):
-    """A calls B; after 1.5 s B transfers blind to C; C rings 2 s (A hears ringback), answers, talks 2 s, hangs up."""
-    before = call_ids(pbx)
-    v = Voices(cleanup, A, B, C)
-    c = callee(pbx, folder, "call_uas_ring_answer_hangup.xml", C, v[C], delay_ms=2000)
-    b = callee(pbx, folder, "refer_blind.xml", B, v[B], delay_ms=1500, extra=("-key", "target", C))
-    cleanup += [c.kill, b.kill]
+def start_blind_transfer(pbx, folder, cleanup, v, b_scenario, target, b_delay_ms):
+    """A calls B, whose phone answers and after `b_delay_ms` REFERs the call to `target` (scenario `b_scenario`);
+    A's and B's voices start once each knows where to send. Start C's phone, if any, before. Returns (a, b)."""
+    b = callee(pbx, folder, b_scenario, B, v[B], delay_ms=b_delay_ms, extra=("-key", "target", target))
+    cleanup.append(b.kill)
     time.sleep(0.2)
     a = caller(pbx, folder, v[A])
     cleanup.append(a.kill)
     v.talk_to_server_in_invite(B, b)
     v.talk_to_server_in_answer(A, a)
+    return a, b
+
+
+def test_blind_transfer_joins_a_with_c_after_ringback(pbx, folder, cleanup):
+    """A calls B; after 1.5 s B transfers blind to C; C rings 2 s (A hears ringback), answers, talks 2 s, hangs up."""
+    before = call_ids(pbx)
+    v = Voices(cleanup, A, B, C)
+    c = callee(pbx, folder, "call_uas_ring_answer_hangup.xml", C, v[C], delay_ms=2000)
+    cleanup.append(c.kill)
+    a, b = start_blind_transfer(pbx, folder, cleanup, v, "refer_blind.xml", C, b_delay_ms=1500)
     c_invite = v.talk_to_server_in_invite(C, c)
     finish(a, b, c)
 
@@ -266,13 +274,8 @@ def test_blind_transfer_goes_on_when_the_transferor_hangs_up_after_the_202(pbx, 
     before = call_ids(pbx)
     v = Voices(cleanup, A, B, C)
     c = callee(pbx, folder, "call_uas_ring_answer_hangup.xml", C, v[C], delay_ms=2000)
-    b = callee(pbx, folder, "refer_blind_bye.xml", B, v[B], delay_ms=1500, extra=("-key", "target", C))
-    cleanup += [c.kill, b.kill]
-    time.sleep(0.2)
-    a = caller(pbx, folder, v[A])
-    cleanup.append(a.kill)
-    v.talk_to_server_in_invite(B, b)
-    v.talk_to_server_in_answer(A, a)
+    cleanup.append(c.kill)
+    a, b = start_blind_transfer(pbx, folder, cleanup, v, "refer_blind_bye.xml", C, b_delay_ms=1500)
     v.talk_to_server_in_invite(C, c)
     assert b.wait() == 0, b.report()
 
@@ -322,13 +325,8 @@ def test_failed_blind_transfer_puts_a_and_b_back_together(pbx, folder, cleanup):
     before = call_ids(pbx)
     v = Voices(cleanup, A, B, C)
     c = callee(pbx, folder, "call_uas_busy.xml", C, v[C])
-    b = callee(pbx, folder, "refer_blind_fails.xml", B, v[B], delay_ms=1500, extra=("-key", "target", C))
-    cleanup += [c.kill, b.kill]
-    time.sleep(0.2)
-    a = caller(pbx, folder, v[A])
-    cleanup.append(a.kill)
-    v.talk_to_server_in_invite(B, b)
-    v.talk_to_server_in_answer(A, a)
+    cleanup.append(c.kill)
+    a, b = start_blind_transfer(pbx, folder, cleanup, v, "refer_blind_fails.xml", C, b_delay_ms=1500)
     finish(a, b, c)
 
     lines = check_notifies(b, [100, 486])
@@ -359,13 +357,7 @@ def test_failed_blind_transfer_of_a_held_call_plays_music_again(pbx, folder, cle
     from test_call_hold import music_rms
     before = call_ids(pbx)
     v = Voices(cleanup, A, B)
-    b = callee(pbx, folder, "refer_held_blind_fails.xml", B, v[B], delay_ms=1000, extra=("-key", "target", GONE))
-    cleanup.append(b.kill)
-    time.sleep(0.2)
-    a = caller(pbx, folder, v[A])
-    cleanup.append(a.kill)
-    v.talk_to_server_in_invite(B, b)
-    v.talk_to_server_in_answer(A, a)
+    a, b = start_blind_transfer(pbx, folder, cleanup, v, "refer_held_blind_fails.xml", GONE, b_delay_ms=1000)
     finish(a, b)
 
     lines = check_notifies(b, [100, 480])
@@ -392,13 +384,8 @@ def test_failed_blind_transfer_after_the_transferor_left_hangs_up_the_transferee
     before = call_ids(pbx)
     v = Voices(cleanup, A, B, C)
     c = callee(pbx, folder, "call_uas_ring_busy.xml", C, v[C], delay_ms=1000)
-    b = callee(pbx, folder, "refer_blind_bye.xml", B, v[B], delay_ms=1000, extra=("-key", "target", C))
-    cleanup += [c.kill, b.kill]
-    time.sleep(0.2)
-    a = caller(pbx, folder, v[A])
-    cleanup.append(a.kill)
-    v.talk_to_server_in_invite(B, b)
-    v.talk_to_server_in_answer(A, a)
+    cleanup.append(c.kill)
+    a, b = start_blind_transfer(pbx, folder, cleanup, v, "refer_blind_bye.xml", C, b_delay_ms=1000)
     finish(a, b, c)
     t_busy, _ = first(c, "sent", lambda t: tk.is_response(t, 486, "INVITE"))
     t_a_bye, _ = first(a, "received", lambda t: tk.is_request(t, "BYE"))

@@ -122,19 +122,28 @@ def test_repeated_failures_block_the_address_and_an_admin_can_lift_it(pbx):
     assert sipp(pbx, "register_ok.xml", "1003", local_ip="127.0.0.66") == 0
 
 
-def options(host, port, source_ip="127.0.0.1", branch="z9hG4bK-probe"):
+def options(host, port, source_ip="127.0.0.1", branch="z9hG4bK-probe", body=""):
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     sock.bind((source_ip, 0))
     sock.settimeout(3)
     local = sock.getsockname()[1]
     msg = (f"OPTIONS sip:{host}:{port} SIP/2.0\r\nVia: SIP/2.0/UDP {source_ip}:{local};branch={branch};rport\r\n"
            f"Max-Forwards: 70\r\nFrom: <sip:probe@{source_ip}>;tag=p1\r\nTo: <sip:{host}:{port}>\r\n"
-           f"Call-ID: {branch}@probe\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n")
+           f"Call-ID: {branch}@probe\r\nCSeq: 1 OPTIONS\r\n"
+           + (f"Content-Type: text/plain\r\n" if body else "") + f"Content-Length: {len(body)}\r\n\r\n{body}")
     sock.sendto(msg.encode(), (host, port))
     try:
         return sock.recv(65535).decode(errors="replace")
     finally:
         sock.close()
+
+
+def test_a_datagram_far_larger_than_a_packet_is_read_whole(pbx):
+    """RFC 3261 §18.1.1: a message over UDP may be as large as the datagram; one of 30,000 bytes is answered, not
+    cut short (a 400 for a truncated body)."""
+    host, port = pbx["sip"]
+    reply = options(host, port, branch="z9hG4bK-large", body="x" * 30_000)
+    assert reply.startswith("SIP/2.0 200"), reply[:200]
 
 
 def test_random_and_mutated_datagrams_never_take_the_server_down(pbx):

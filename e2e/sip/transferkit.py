@@ -15,40 +15,21 @@
 - `WebSocket`: the smallest RFC 6455 client the events test needs
   (handshake with a bearer token and optional Origin, text frames, pong).
 """
-import base64
-import json
 import math
 import os
 import random
 import re
 import socket
-import struct
 import threading
 import time
 import urllib.parse
-from datetime import datetime
 
+import eventsocket
 import rtp
-
-# sipp logs local wall-clock times; rtp.Endpoint stamps packets with time.monotonic().
-_WALL_MINUS_MONO = time.time() - time.monotonic()
-_BLOCK = re.compile(r"^-{20,} (\d{4}-\d\d-\d\d[ \t]\d\d:\d\d:\d\d(?:\.\d+)?)\n\S+ message (received|sent) [^\n]*\n\n", re.M)
-
 
 def timed_messages(path):
     """[(monotonic time, direction, text)] of a sipp -trace_msg message file."""
-    try:
-        with open(path, errors="replace") as f:
-            log = f.read()
-    except FileNotFoundError:
-        return []
-    marks = list(_BLOCK.finditer(log))
-    out = []
-    for i, m in enumerate(marks):
-        stamp = datetime.strptime(m.group(1).replace("\t", " "), "%Y-%m-%d %H:%M:%S.%f" if "." in m.group(1) else "%Y-%m-%d %H:%M:%S")
-        text = log[m.end():marks[i + 1].start() if i + 1 < len(marks) else len(log)].strip("\n")
-        out.append((stamp.timestamp() - _WALL_MINUS_MONO, m.group(2), text))
-    return out
+    return rtp.timed_sipp_messages(path)
 
 
 def phone_ports(names):
@@ -254,84 +235,5 @@ def replaces_value(call_id, to_tag, from_tag, escaped=False):
     return urllib.parse.quote(value, safe="") if escaped else value
 
 
-# ---------------------------------------------------------------- WebSocket
-
-class WebSocket:
-    """RFC 6455 client: handshake (bearer token, optional Origin), text frames, pong to ping."""
-
-    def __init__(self, base, token, origin=None, timeout=5):
-        host, port = base.replace("http://", "").split(":")
-        self.sock = socket.create_connection((host, int(port)), timeout=timeout)
-        key = base64.b64encode(os.urandom(16)).decode()
-        headers = [f"GET /api/v1/events HTTP/1.1", f"Host: {host}:{port}", "Upgrade: websocket", "Connection: Upgrade",
-                   f"Sec-WebSocket-Key: {key}", "Sec-WebSocket-Version: 13"]
-        if token:
-            headers.append(f"Authorization: Bearer {token}")
-        if origin:
-            headers.append(f"Origin: {origin}")
-        self.sock.sendall(("\r\n".join(headers) + "\r\n\r\n").encode())
-        head = b""
-        end = time.monotonic() + timeout
-        while b"\r\n\r\n" not in head and time.monotonic() < end:
-            chunk = self.sock.recv(4096)
-            if not chunk:
-                break
-            head += chunk
-        self.status = int(head.split(b" ")[1]) if head.startswith(b"HTTP/") else 0
-        self.buffer = head.split(b"\r\n\r\n", 1)[1] if b"\r\n\r\n" in head else b""
-        self.events = []
-
-    def _read(self, n):
-        while len(self.buffer) < n:
-            chunk = self.sock.recv(65536)
-            if not chunk:
-                raise ConnectionError("closed")
-            self.buffer += chunk
-        data, self.buffer = self.buffer[:n], self.buffer[n:]
-        return data
-
-    def _send(self, opcode, payload):
-        mask = os.urandom(4)
-        masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
-        self.sock.sendall(bytes([0x80 | opcode, 0x80 | len(payload)]) + mask + masked)
-
-    def next_event(self, timeout):
-        """The next JSON text message, or None after `timeout` seconds without one."""
-        end = time.monotonic() + timeout
-        while True:
-            left = end - time.monotonic()
-            if left <= 0:
-                return None
-            self.sock.settimeout(left)
-            try:
-                first, second = self._read(2)
-                length = second & 0x7F
-                if length == 126:
-                    length = struct.unpack(">H", self._read(2))[0]
-                elif length == 127:
-                    length = struct.unpack(">Q", self._read(8))[0]
-                payload = self._read(length)
-            except socket.timeout:
-                return None
-            opcode = first & 0x0F
-            if opcode == 9:
-                self._send(10, payload[:125])
-            elif opcode == 8:
-                raise ConnectionError("closed by the server")
-            elif opcode == 1:
-                event = json.loads(payload)
-                self.events.append(event)
-                return event
-
-    def collect(self, until, timeout):
-        """Reads events until until(events) holds or `timeout` passes; returns all read so far."""
-        end = time.monotonic() + timeout
-        while not until(self.events) and time.monotonic() < end:
-            self.next_event(max(0.05, end - time.monotonic()))
-        return self.events
-
-    def close(self):
-        try:
-            self.sock.close()
-        except OSError:
-            pass
+# The event WebSocket client lives in e2e/eventsocket.py (the CRM's event tests use it too).
+WebSocket = eventsocket.WebSocket

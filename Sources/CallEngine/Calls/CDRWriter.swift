@@ -47,9 +47,14 @@ public final class CDRWriter: Service, Sendable {
     }
 
     private func enqueue(_ operation: Operation) {
-        queued.withLock { $0.append(operation) }
+        let first = queued.withLock { queue in
+            queue.append(operation)
+            return queue.count == 1
+        }
         counted.withLock { $0.count(operation) }
-        wake.yield()
+        // A wake-up is pending from the first of what is queued; waking the
+        // writer costs the signalling loop a system call, so once is enough.
+        if first { wake.yield() }
     }
 
     /// Calls started, answered and ended by disposition since the start (for /metrics).
