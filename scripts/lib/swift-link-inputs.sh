@@ -12,5 +12,14 @@ swift_link_inputs() {
         name="$(basename "$(dirname "$(dirname "$m")")")"
         [ -e "$build/$name.build/module.modulemap" ] || modulemaps+=(-Xcc "-fmodule-map-file=$m")
     done
-    mapfile -t objects < <(find -L "$build/" -path "$build/Modules" -prune -o -name '*.o' -print)
+    local found object map
+    mapfile -t found < <(find -L "$build/" -path "$build/Modules" -prune -o -name '*.o' -print)
+    # A Swift target's objects are those its output-file-map names: one left
+    # behind by a source file since removed would define its symbols twice.
+    objects=()
+    for object in "${found[@]}"; do
+        map="$(dirname "$object")/output-file-map.json"
+        if [ -e "$map" ] && ! grep -qF "/$(basename "$object")\"" "$map"; then continue; fi
+        objects+=("$object")
+    done
 }
