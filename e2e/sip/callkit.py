@@ -74,6 +74,11 @@ class Sipp:
     def __init__(self, folder, name, args, timeout=40):
         self.folder = folder
         os.makedirs(folder, exist_ok=True)
+        # A name used before in this folder (the same phone in a later call) gets a number: each run keeps its own log.
+        base, n = name, 1
+        while os.path.exists(os.path.join(folder, f"{name}.out")):
+            n += 1
+            name = f"{base}-{n}"
         self.log = os.path.join(folder, f"{name}.messages.log")
         self.out = open(os.path.join(folder, f"{name}.out"), "w")
         self.cmd = ["sipp", *args, "-trace_msg", "-message_file", self.log, "-trace_err", "-nostdin",
