@@ -52,6 +52,18 @@ def read_message(sock, wait=3.0):
     return data.decode(errors="replace")
 
 
+def read_response(sock, wait=3.0):
+    """The first response on `sock` (from its status line on), past any request the server sends meanwhile: the
+    periodic qualify may probe a binding with OPTIONS before the REGISTER that made it has its 200."""
+    data = ""
+    deadline = time.monotonic() + wait
+    while True:
+        found = re.search(r"(?:\A|\r\n\r\n)(SIP/2\.0 .*)", data, re.S)
+        if found or time.monotonic() >= deadline:
+            return found.group(1) if found else data
+        data += read_message(sock, max(0.05, deadline - time.monotonic()))
+
+
 def register_over_tcp(server, sock, number, password):
     """REGISTER with digest on `sock`; returns the final status line."""
     host, port = server.sip_addr
@@ -76,7 +88,7 @@ def register_over_tcp(server, sock, number, password):
         return ("\r\n".join(lines) + "\r\n\r\n").encode()
 
     sock.sendall(message(1))
-    challenge = read_message(sock)
+    challenge = read_response(sock)
     assert challenge.startswith("SIP/2.0 401"), challenge
     header = next(l for l in challenge.split("\r\n") if l.lower().startswith("www-authenticate:"))
     params = dict(re.findall(r'(\w+)="?([^",]*)"?', header.split(":", 1)[1].strip()[len("Digest"):]))
@@ -101,7 +113,7 @@ def register_over_tcp(server, sock, number, password):
     if "opaque" in params:
         auth += f', opaque="{params["opaque"]}"'
     sock.sendall(message(2, auth))
-    return read_message(sock).split("\r\n", 1)[0]
+    return read_response(sock).split("\r\n", 1)[0]
 
 
 def test_silent_slow_and_excess_tcp_connections_are_closed_while_others_are_served(pbx):
