@@ -138,16 +138,7 @@ public final class MediaService: Service, Sendable {
         let pair = RTPSocketPair(port: port, eventLoop: loop)
         call.attach(leg, pair: pair)
         let binds = [false, true].map { rtcp in
-            socket(for: pair, rtcp: rtcp).map { channel in
-                if pair.discarded {
-                    // The leg left while its sockets were being bound.
-                    channel.close(promise: nil)
-                } else if rtcp {
-                    pair.rtcp = channel
-                } else {
-                    pair.rtp = channel
-                }
-            }
+            socket(for: pair, rtcp: rtcp).map { pair.adopt($0, rtcp: rtcp) }
         }
         return EventLoopFuture.whenAllComplete(binds, on: loop).flatMap { results in
             let failed = results.contains { if case .failure = $0 { true } else { false } }
@@ -207,15 +198,7 @@ public final class MediaService: Service, Sendable {
                 }
                 self.socketRestarts.add(1, ordering: .relaxed)
                 self.logger.warning("RTP socket closed during a call; opening it again", metadata: ["rtp.port": "\(port)"])
-                self.socket(for: pair, rtcp: rtcp).whenSuccess { channel in
-                    if pair.discarded {
-                        channel.close(promise: nil)
-                    } else if rtcp {
-                        pair.rtcp = channel
-                    } else {
-                        pair.rtp = channel
-                    }
-                }
+                self.socket(for: pair, rtcp: rtcp).whenSuccess { pair.adopt($0, rtcp: rtcp) }
             }
             return channel
         }

@@ -33,6 +33,18 @@ final class RTPSocketPair: @unchecked Sendable {
     func release() {
         call = nil
     }
+
+    /// Takes a socket just bound for it; one that comes after the pair was
+    /// closed for good (its leg left meanwhile) is closed at once.
+    func adopt(_ channel: any Channel, rtcp: Bool) {
+        if discarded {
+            channel.close(promise: nil)
+        } else if rtcp {
+            self.rtcp = channel
+        } else {
+            rtp = channel
+        }
+    }
 }
 
 /// Feeds one socket of a pair into the call that owns the pair. Writes to
